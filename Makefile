@@ -1,0 +1,70 @@
+# The C concurrency workbook: build the grader, grade a submission, test everything.
+#
+#   make deps                 install the Debian/Ubuntu packages below (sudo when not root)
+#   make                      build the grader as bin/grade
+#   make grade [CH=01] [SUBMISSION=dir] [JSON=grade.json]
+#   make test                 the grader's tests, the solutions, the skeletons, the fixtures
+#   make clean
+
+# Every package the workbook needs, and what for:
+#   build-essential pkg-config   compiler, make, and finding the libraries below
+#   check                        the unit-test framework of chapters and grader
+#   libxml2-dev                  reading Check's (and valgrind's) XML logs
+#   libjansson-dev               writing the JSON report
+#   libconfig-dev                reading each chapter's chapter.cfg
+#   valgrind valgrind-dbg        race (helgrind) and memory (memcheck) analysis
+DEPS_PACKAGES := build-essential pkg-config check libxml2-dev libjansson-dev libconfig-dev \
+                 valgrind valgrind-dbg
+
+CC ?= cc
+PKGS := check libxml-2.0 jansson libconfig
+CFLAGS := -std=c17 -Wall -Wextra -Werror -pthread -g -O2 -D_GNU_SOURCE \
+          -Igrader/src -Igrader/harness $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+
+GRADER_SRC := $(wildcard grader/src/*.c) grader/harness/wb_proc.c
+GRADER_OBJ := $(GRADER_SRC:%.c=build/%.o)
+LIB_OBJ := $(filter-out build/grader/src/main.o,$(GRADER_OBJ))
+UNIT_SRC := $(wildcard grader/tests/unit/*.c)
+HEADERS := $(wildcard grader/src/*.h grader/harness/*.h)
+
+SUBMISSION ?= .
+JSON ?= grade.json
+CH ?=
+
+.PHONY: all deps grade test unit-tests verdict-tests clean
+all: bin/grade
+
+deps:
+	@grader/install-deps $(DEPS_PACKAGES)
+
+bin/grade: $(GRADER_OBJ) | deps
+	@mkdir -p bin
+	$(CC) -pthread -o $@ $^ $(LDLIBS)
+
+build/%.o: %.c $(HEADERS) Makefile | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DCHECK_LIBS='"$(CHECK_LIBS)"' -c $< -o $@
+
+grade: bin/grade
+	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) --json $(JSON)
+
+build/unit-tests: $(UNIT_SRC) $(LIB_OBJ) $(HEADERS)
+	$(CC) $(CFLAGS) -o $@ $(UNIT_SRC) $(LIB_OBJ) $(LDLIBS)
+
+build/verdict-tests: grader/tests/test_verdicts.c $(HEADERS)
+	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+
+unit-tests: build/unit-tests
+	build/unit-tests
+
+verdict-tests: bin/grade build/verdict-tests
+	build/verdict-tests
+
+test: deps
+	@$(MAKE) --no-print-directory unit-tests
+	@$(MAKE) --no-print-directory verdict-tests
+
+clean:
+	rm -rf build bin grade.json

@@ -1,0 +1,134 @@
+/* wb_test.c - helpers for chapter tests: child processes, pipes, hang guards. */
+#include "wb_test.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The pid of the process running the current test body (Check forks one per test). */
+static pid_t test_pid;
+
+void wb_test_begin(void)
+{
+    test_pid = getpid();
+}
+
+void wb_exit_if_stray(void)
+{
+    if (test_pid != 0 && getpid() != test_pid)
+        _exit(127);
+}
+
+void wb_test_end(void)
+{
+    wb_exit_if_stray();
+    /* Every process a test starts must be waited for by the code under test or by
+     * the test. One still running here would outlive the test: end it, and fail. */
+    size_t running = wb_proc_kill_children();
+    ck_assert_msg(running == 0,
+                  "%zu child process(es) were still running when the test ended "
+                  "(they have been killed): wait for every process you start",
+                  running);
+}
+
+pid_t wb_child_run(int (*fn)(void *), void *arg)
+{
+    pid_t pid = fork();
+    ck_assert_msg(pid >= 0, "fork failed: %s", strerror(errno));
+    if (pid == 0)
+        _exit(fn(arg) & 0xff);
+    return pid;
+}
+
+double wb_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void wb_sleep(double seconds)
+{
+    struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+        continue;
+}
+
+int wb_wait_status(pid_t pid, double timeout_s)
+{
+    double deadline = wb_now() + timeout_s;
+    int status;
+    for (;;) {
+        pid_t got = waitpid(pid, &status, WNOHANG);
+        if (got == pid)
+            return status;
+        ck_assert_msg(got == 0, "waitpid(%d) failed: %s", (int)pid, strerror(errno));
+        if (wb_now() > deadline) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            ck_abort_msg("child %d did not finish within %.0f s (killed)", (int)pid,
+                         timeout_s);
+        }
+        wb_sleep(0.002);
+    }
+}
+
+int wb_wait_exitcode(pid_t pid, double timeout_s)
+{
+    int status = wb_wait_status(pid, timeout_s);
+    if (WIFSIGNALED(status))
+        ck_abort_msg("child %d was killed by signal %d (%s)", (int)pid, WTERMSIG(status),
+                     strsignal(WTERMSIG(status)));
+    ck_assert_msg(WIFEXITED(status), "child %d did not exit normally", (int)pid);
+    return WEXITSTATUS(status);
+}
+
+void wb_wait_until_zombie(pid_t pid, double timeout_s)
+{
+    double deadline = wb_now() + timeout_s;
+    while (wb_proc_state(pid) != 'Z') {
+        ck_assert_msg(wb_proc_state(pid) != 0, "process %d no longer exists", (int)pid);
+        ck_assert_msg(wb_now() < deadline, "process %d did not end within %.0f s",
+                      (int)pid, timeout_s);
+        wb_sleep(0.001);
+    }
+}
+
+ssize_t wb_read_full(int fd, void *buf, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t got = read(fd, (char *)buf + done, n - done);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0)
+            return -1;
+        if (got == 0)
+            break;
+        done += (size_t)got;
+    }
+    return (ssize_t)done;
+}
+
+int wb_write_full(int fd, const void *buf, size_t n)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t put = write(fd, (const char *)buf + done, n - done);
+        if (put < 0 && errno == EINTR)
+            continue;
+        if (put < 0)
+            return -1;
+        done += (size_t)put;
+    }
+    return 0;
+}
+
+void wb_pipe(int fds[2])
+{
+    ck_assert_msg(pipe2(fds, O_CLOEXEC) == 0, "pipe failed: %s", strerror(errno));
+}

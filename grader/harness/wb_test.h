@@ -1,0 +1,76 @@
+/* wb_test.h - what every chapter's Check tests include.
+ *
+ * WB_TEST(name) { ... } defines a Check test and registers it with the chapter's
+ * runner (wb_runner.c): no suite or list to keep by hand. The name must match a test
+ * in the chapter's chapter.cfg, which gives its points and timeout.
+ *
+ * Tests never assert inside a process they forked: in Check's fork mode such an
+ * assertion is lost. A child reports through its exit status or a pipe, and the
+ * test process asserts on what it received (wb_child_run, wb_wait_exitcode). */
+#ifndef WB_TEST_H
+#define WB_TEST_H
+
+#include <check.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "wb_proc.h"
+
+/* Called by WB_TEST around every test body; not for direct use. */
+void wb_test_begin(void);
+void wb_test_end(void);
+
+#define WB_TEST(name)                                                          \
+    static void name##_body(void);                                             \
+    static void name##_fn(int _i CK_ATTRIBUTE_UNUSED)                          \
+    {                                                                          \
+        tcase_fn_start(#name, __FILE__, __LINE__);                             \
+        wb_test_begin();                                                       \
+        name##_body();                                                         \
+        wb_test_end();                                                         \
+    }                                                                          \
+    static const TTest name##_ttest = {#name, name##_fn, __FILE__, __LINE__};  \
+    static const TTest *name##_entry                                           \
+        __attribute__((used, section("wb_tests"))) = &name##_ttest;            \
+    static void name##_body(void)
+
+/* Ends the calling process at once when it is not the test process itself: call it
+ * right after student code that forks, so that a child that wrongly returned into
+ * the test stops there instead of running the rest of the test. */
+void wb_exit_if_stray(void);
+
+/* Forks a child that runs fn(arg) and exits with its return value (0..255); returns
+ * the child's pid. The child never returns into the test. Aborts the test on error. */
+pid_t wb_child_run(int (*fn)(void *), void *arg);
+
+/* Waits for child pid, at most timeout_s seconds (then kills it and fails the test),
+ * and returns its raw wait status. */
+int wb_wait_status(pid_t pid, double timeout_s);
+
+/* Like wb_wait_status, but fails the test unless the child exited normally, and
+ * returns its exit code. */
+int wb_wait_exitcode(pid_t pid, double timeout_s);
+
+/* Polls until pid is a zombie (ended, not yet reaped); fails the test after
+ * timeout_s seconds. The timeout only catches hangs: a correct program gets there
+ * in milliseconds. */
+void wb_wait_until_zombie(pid_t pid, double timeout_s);
+
+/* Reads exactly n bytes unless end-of-file comes first; retries on EINTR and short
+ * reads. Returns the number of bytes read, or -1 on error. */
+ssize_t wb_read_full(int fd, void *buf, size_t n);
+
+/* Writes all n bytes; retries on EINTR and short writes. Returns 0 or -1. */
+int wb_write_full(int fd, const void *buf, size_t n);
+
+/* pipe() with O_CLOEXEC; aborts the test on error. */
+void wb_pipe(int fds[2]);
+
+/* A monotonic clock in seconds, for hang guards (never for verdicts on speed). */
+double wb_now(void);
+
+/* Sleeps for seconds (fractions allowed), resuming after signals. */
+void wb_sleep(double seconds);
+
+#endif

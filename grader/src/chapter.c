@@ -1,0 +1,305 @@
+/* chapter.c - reads a chapter's metadata file (chapter.cfg, libconfig syntax). */
+#include "grader.h"
+
+#include <dirent.h>
+#include <libconfig.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define METADATA_FILE "chapter.cfg"
+
+static const char *const top_keys[] = {"title", "student_files", "timeout", "analyses",
+                                       "tests", NULL};
+static const char *const test_keys[] = {"name", "points", "timeout", "valgrind", NULL};
+static const char *const analysis_keys[] = {"helgrind", "memcheck", NULL};
+
+/* Writes "FILE:LINE: message" into err and returns -1. */
+static int fail_at(char *err, size_t errlen, const char *file, const config_setting_t *at,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static int fail_at(char *err, size_t errlen, const char *file, const config_setting_t *at,
+                   const char *fmt, ...)
+{
+    int used = at ? snprintf(err, errlen, "%s:%d: ", file, config_setting_source_line(at))
+                  : snprintf(err, errlen, "%s: ", file);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err + used, errlen - (size_t)used, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+static bool is_known(const char *name, const char *const *known)
+{
+    for (; *known; known++)
+        if (strcmp(name, *known) == 0)
+            return true;
+    return false;
+}
+
+/* A misspelt key would silently be ignored: refuse it instead. */
+static int check_keys(const config_setting_t *group, const char *const *known,
+                      const char *file, char *err, size_t errlen)
+{
+    for (int i = 0; i < config_setting_length(group); i++) {
+        config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
+        if (!is_known(config_setting_name(s), known))
+            return fail_at(err, errlen, file, s, "unknown setting '%s'",
+                           config_setting_name(s));
+    }
+    return 0;
+}
+
+static int read_number(const config_setting_t *group, const char *key, double fallback,
+                       double *out, const char *file, char *err, size_t errlen)
+{
+    config_setting_t *s = config_setting_get_member(group, key);
+    if (s == NULL) {
+        *out = fallback;
+        return 0;
+    }
+    int type = config_setting_type(s);
+    if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64 && type != CONFIG_TYPE_FLOAT)
+        return fail_at(err, errlen, file, s, "'%s' must be a number", key);
+    *out = config_setting_get_float(s);
+    if (*out < 0)
+        return fail_at(err, errlen, file, s, "'%s' must not be negative", key);
+    return 0;
+}
+
+static int read_student_files(const config_setting_t *root, struct chapter *ch,
+                              const char *file, char *err, size_t errlen)
+{
+    config_setting_t *files = config_setting_get_member(root, "student_files");
+    if (files == NULL || !config_setting_is_array(files) || config_setting_length(files) == 0)
+        return fail_at(err, errlen, file, files,
+                       "'student_files' must be a non-empty list of paths like \"src/x.c\"");
+    ch->n_student_files = (size_t)config_setting_length(files);
+    ch->student_files = xcalloc(ch->n_student_files, sizeof *ch->student_files);
+    for (size_t i = 0; i < ch->n_student_files; i++) {
+        const char *path = config_setting_get_string_elem(files, (unsigned)i);
+        if (path == NULL || strncmp(path, "src/", 4) != 0 || strstr(path, "..") != NULL)
+            return fail_at(err, errlen, file, files,
+                           "student file %zu must be a string path under src/", i + 1);
+        ch->student_files[i] = xstrdup(path);
+    }
+    return 0;
+}
+
+static int read_test(const config_setting_t *t, double default_timeout, struct test_spec *out,
+                     const char *file, char *err, size_t errlen)
+{
+    const char *name;
+    if (!config_setting_is_group(t))
+        return fail_at(err, errlen, file, t, "each test must be a group { name = ...; }");
+    if (check_keys(t, test_keys, file, err, errlen) < 0)
+        return -1;
+    if (!config_setting_lookup_string(t, "name", &name) || name[0] == '\0')
+        return fail_at(err, errlen, file, t, "a test needs a 'name' string");
+    out->name = xstrdup(name);
+    if (config_setting_get_member(t, "points") == NULL)
+        return fail_at(err, errlen, file, t, "test '%s' needs 'points'", name);
+    if (read_number(t, "points", 0, &out->points, file, err, errlen) < 0 ||
+        read_number(t, "timeout", default_timeout, &out->timeout, file, err, errlen) < 0)
+        return -1;
+    if (out->timeout <= 0)
+        return fail_at(err, errlen, file, t, "test '%s': timeout must be positive", name);
+    config_setting_t *valgrind = config_setting_get_member(t, "valgrind");
+    if (valgrind && config_setting_type(valgrind) != CONFIG_TYPE_BOOL)
+        return fail_at(err, errlen, file, valgrind, "'valgrind' must be true or false");
+    out->valgrind = valgrind && config_setting_get_bool(valgrind);
+    return 0;
+}
+
+static int read_tests(const config_setting_t *root, struct chapter *ch, double default_timeout,
+                      const char *file, char *err, size_t errlen)
+{
+    config_setting_t *tests = config_setting_get_member(root, "tests");
+    if (tests == NULL || !config_setting_is_list(tests) || config_setting_length(tests) == 0)
+        return fail_at(err, errlen, file, tests,
+                       "'tests' must be a non-empty list: ( { name = \"...\"; points = 1; } )");
+    ch->n_tests = (size_t)config_setting_length(tests);
+    ch->tests = xcalloc(ch->n_tests, sizeof *ch->tests);
+    for (size_t i = 0; i < ch->n_tests; i++) {
+        config_setting_t *t = config_setting_get_elem(tests, (unsigned)i);
+        if (read_test(t, default_timeout, &ch->tests[i], file, err, errlen) < 0)
+            return -1;
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(ch->tests[j].name, ch->tests[i].name) == 0)
+                return fail_at(err, errlen, file, t, "test '%s' is declared twice",
+                               ch->tests[i].name);
+    }
+    return 0;
+}
+
+static int read_analyses(const config_setting_t *root, struct chapter *ch, const char *file,
+                         char *err, size_t errlen)
+{
+    config_setting_t *a = config_setting_get_member(root, "analyses");
+    if (a == NULL)
+        return 0;
+    if (!config_setting_is_group(a))
+        return fail_at(err, errlen, file, a, "'analyses' must be a group { memcheck = true; }");
+    if (check_keys(a, analysis_keys, file, err, errlen) < 0)
+        return -1;
+    int on;
+    if (config_setting_lookup_bool(a, "helgrind", &on))
+        ch->helgrind = on;
+    if (config_setting_lookup_bool(a, "memcheck", &on))
+        ch->memcheck = on;
+    return 0;
+}
+
+static int read_config(const config_t *cfg, struct chapter *ch, const char *file, char *err,
+                       size_t errlen)
+{
+    config_setting_t *root = config_root_setting(cfg);
+    const char *title;
+    double default_timeout;
+    if (check_keys(root, top_keys, file, err, errlen) < 0)
+        return -1;
+    if (!config_lookup_string(cfg, "title", &title) || title[0] == '\0')
+        return fail_at(err, errlen, file, NULL, "missing 'title' (a string)");
+    ch->title = xstrdup(title);
+    if (read_number(root, "timeout", 10, &default_timeout, file, err, errlen) < 0 ||
+        read_student_files(root, ch, file, err, errlen) < 0 ||
+        read_tests(root, ch, default_timeout, file, err, errlen) < 0 ||
+        read_analyses(root, ch, file, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
+/* The folder name of dir: its last path component. */
+static const char *base_name(const char *dir)
+{
+    size_t len = strlen(dir);
+    while (len > 1 && dir[len - 1] == '/')
+        len--;
+    const char *start = dir + len;
+    while (start > dir && start[-1] != '/')
+        start--;
+    return start;
+}
+
+/* Why libconfig could not read file: not there, or a syntax error at a line. */
+static int read_error(const config_t *cfg, const char *file, char *err, size_t errlen)
+{
+    if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
+        return fail_at(err, errlen, file, NULL, "cannot read the file");
+    snprintf(err, errlen, "%s:%d: %s", file, config_error_line(cfg), config_error_text(cfg));
+    return -1;
+}
+
+int chapter_load(const char *dir, struct chapter *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    err[0] = '\0';
+    out->dir = xstrdup(dir);
+    out->id = xstrdup(base_name(dir));
+    out->id[strcspn(out->id, "/")] = '\0';
+    char *end;
+    out->number = (int)strtol(out->id, &end, 10);
+    char *file = path_join(dir, METADATA_FILE);
+    config_t cfg;
+    config_init(&cfg);
+    config_set_auto_convert(&cfg, 1);
+    int rc;
+    if (end == out->id || *end != '-')
+        rc = fail_at(err, errlen, file, NULL, "chapter folder must be named NN-topic");
+    else if (!config_read_file(&cfg, file))
+        rc = read_error(&cfg, file, err, errlen);
+    else
+        rc = read_config(&cfg, out, file, err, errlen);
+    config_destroy(&cfg);
+    free(file);
+    if (rc < 0)
+        chapter_free(out);
+    return rc;
+}
+
+void chapter_free(struct chapter *ch)
+{
+    for (size_t i = 0; i < ch->n_student_files; i++)
+        free(ch->student_files[i]);
+    for (size_t i = 0; i < ch->n_tests; i++)
+        free(ch->tests[i].name);
+    free(ch->student_files);
+    free(ch->tests);
+    free(ch->id);
+    free(ch->dir);
+    free(ch->title);
+    memset(ch, 0, sizeof *ch);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The sorted names of the NN-topic folders of dir that hold a chapter.cfg. */
+static char **list_chapter_dirs(const char *dir, size_t *n)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return NULL;
+    size_t cap = 16;
+    char **names = xcalloc(cap, sizeof *names);
+    struct dirent *e;
+    *n = 0;
+    while ((e = readdir(d)) != NULL) {
+        char *sub = path_join(dir, e->d_name);
+        char *cfg = path_join(sub, METADATA_FILE);
+        bool ok = e->d_name[0] != '.' && is_file(cfg);
+        free(cfg);
+        if (!ok) {
+            free(sub);
+            continue;
+        }
+        if (*n == cap)
+            names = realloc(names, (cap *= 2) * sizeof *names);
+        names[(*n)++] = sub;
+    }
+    closedir(d);
+    qsort(names, *n, sizeof *names, compare_names);
+    return names;
+}
+
+int chapters_load_all(const char *chapters_dir, struct chapter **out, size_t *n, char *err,
+                      size_t errlen)
+{
+    size_t count = 0;
+    char **dirs = list_chapter_dirs(chapters_dir, &count);
+    if (dirs == NULL || count == 0) {
+        snprintf(err, errlen, "%s: no chapters found (folders NN-topic with %s)", chapters_dir,
+                 METADATA_FILE);
+        free(dirs);
+        return -1;
+    }
+    *out = xcalloc(count, sizeof **out);
+    int rc = 0;
+    for (size_t i = 0; i < count; i++) {
+        if (rc == 0 && chapter_load(dirs[i], &(*out)[i], err, errlen) < 0)
+            rc = -1;
+        free(dirs[i]);
+    }
+    free(dirs);
+    *n = rc == 0 ? count : 0;
+    if (rc < 0) {
+        for (size_t i = 0; i < count; i++)
+            chapter_free(&(*out)[i]);
+        free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+const struct chapter *chapter_find(const struct chapter *chs, size_t n, const char *key)
+{
+    char *end;
+    long number = strtol(key, &end, 10);
+    bool numeric = end != key && *end == '\0';
+    for (size_t i = 0; i < n; i++)
+        if (numeric ? chs[i].number == number : strcmp(chs[i].id, key) == 0)
+            return &chs[i];
+    return NULL;
+}

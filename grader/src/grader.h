@@ -1,0 +1,134 @@
+/* grader.h - the grader's data model and the API of each pipeline stage.
+ *
+ * collect -> build -> run -> score -> report, one source file per stage; chapter.c
+ * reads the metadata every stage works from. */
+#ifndef GRADER_H
+#define GRADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* ---- chapter metadata (chapter.c) ---- */
+
+struct test_spec {
+    char *name;     /* the WB_TEST name in the chapter's tests */
+    double points;  /* earned when the test passes */
+    double timeout; /* seconds, wall clock, before the test is killed */
+    bool valgrind;  /* small enough to run under the chapter's valgrind analyses */
+};
+
+struct chapter {
+    char *id;    /* folder name, e.g. "01-fork" */
+    int number;  /* leading number of the id */
+    char *dir;   /* the chapter's folder in the grader's tree */
+    char *title;
+    char **student_files; /* paths relative to the chapter folder */
+    size_t n_student_files;
+    struct test_spec *tests;
+    size_t n_tests;
+    bool helgrind, memcheck; /* analyses that apply (run by a later stage) */
+};
+
+/* Reads dir/chapter.cfg. On error returns -1 and writes a message naming the file and
+ * line into err. */
+int chapter_load(const char *dir, struct chapter *out, char *err, size_t errlen);
+void chapter_free(struct chapter *ch);
+
+/* Loads every chapters_dir/NN-topic/chapter.cfg, sorted by folder name. */
+int chapters_load_all(const char *chapters_dir, struct chapter **out, size_t *n, char *err,
+                      size_t errlen);
+
+/* Finds a chapter by "1", "01" or its folder name; NULL when none matches. */
+const struct chapter *chapter_find(const struct chapter *chs, size_t n, const char *key);
+
+/* ---- results ---- */
+
+enum test_status { TEST_PASSED, TEST_FAILED, TEST_ERROR, TEST_TIMEOUT };
+enum chapter_status { CHAPTER_GRADED, CHAPTER_COMPILE_ERROR, CHAPTER_ERROR };
+
+struct test_result {
+    const struct test_spec *spec;
+    enum test_status status;
+    char *message;  /* why it did not pass; NULL when it passed */
+    char *location; /* file:line of the failing check, when known */
+    double score;
+    bool reported; /* the test log held a record for it */
+};
+
+struct chapter_result {
+    const struct chapter *chapter;
+    enum chapter_status status;
+    char *message; /* compiler errors or why the chapter could not be graded */
+    char **notes;  /* things the student should know beyond the test lines */
+    size_t n_notes;
+    struct test_result *tests; /* one per chapter->tests, same order */
+    double score, max_score;
+    double seconds;
+};
+
+void chapter_result_init(struct chapter_result *r, const struct chapter *ch);
+void chapter_result_fail_all(struct chapter_result *r, enum test_status status,
+                             const char *message);
+void chapter_result_add_note(struct chapter_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void chapter_result_free(struct chapter_result *r);
+
+/* ---- the pipeline ---- */
+
+struct grade_config {
+    const char *root;            /* the grader's tree: chapters/, grader/harness/ */
+    const char *submission;      /* a folder shaped like chapters/ */
+    const char *workdir;         /* where chapters are built and run */
+    const char *cc;              /* the C compiler */
+    bool verbose;
+};
+
+/* collect.c: copies the chapter's headers and tests from the grader's tree and the
+ * student files from the submission into workdir/ID. Returns 0, or -1 with a reason
+ * in r->message (then the chapter scores 0). */
+int collect_chapter(const struct grade_config *cfg, const struct chapter *ch,
+                    struct chapter_result *r);
+
+/* build.c: compiles workdir/ID into workdir/ID/build/runner. Returns 0, or -1 with the
+ * compiler's first errors in r->message and r->status set. */
+int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
+                  struct chapter_result *r);
+
+/* run.c: runs the tests and fills r->tests from Check's XML log. */
+int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
+                struct chapter_result *r);
+
+/* checklog.c: reads Check's XML log into r->tests; records that are missing,
+ * unknown or duplicated are reported, never counted as passes. Returns the number
+ * of declared tests that had a record. */
+size_t checklog_read(const char *xml_path, struct chapter_result *r);
+
+/* score.c */
+void score_chapter(struct chapter_result *r);
+void score_total(const struct chapter_result *rs, size_t n, double *score, double *max);
+
+/* report_terminal.c and report_json.c */
+void report_chapter_terminal(FILE *out, const struct chapter_result *r, bool colour);
+void report_total_terminal(FILE *out, const struct chapter_result *rs, size_t n, bool colour);
+int report_json_write(const char *path, const struct chapter_result *rs, size_t n,
+                      char *err, size_t errlen);
+
+/* ---- helpers (util.c) ---- */
+
+const char *test_status_name(enum test_status s);
+const char *chapter_status_name(enum chapter_status s);
+char *xstrdup(const char *s);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void *xcalloc(size_t n, size_t size);
+char *path_join(const char *a, const char *b);
+bool is_dir(const char *path);
+bool is_file(const char *path);
+int mkdir_p(const char *path);
+int copy_file(const char *from, const char *to);
+int copy_tree(const char *from, const char *to); /* regular files and folders */
+int remove_tree(const char *path);
+char *read_text_file(const char *path, size_t max_bytes);
+double monotonic_seconds(void);
+
+#endif

@@ -1,0 +1,230 @@
+/* main.c - the grade command: options, then the pipeline for each chapter.
+ *
+ *   grade [--submission DIR] [--chapter N]... [--json FILE] [--keep] [--root DIR]
+ *
+ * Exit status: 0 whenever grading ran (whatever the score), 2 when it could not. */
+#include "grader.h"
+
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "command.h"
+
+enum { EXIT_CANNOT_GRADE = 2 };
+
+struct options {
+    char *root, *submission, *json_path, *workdir;
+    char **chapters;
+    size_t n_chapters;
+    bool keep, list;
+    int colour; /* 1 on, 0 off, -1 when stdout is a terminal and NO_COLOR is unset */
+};
+
+static const char usage_text[] =
+    "usage: grade [options]\n"
+    "Builds and tests a submission's chapters and reports the score.\n\n"
+    "  --submission DIR  a folder shaped like chapters/, or a repository root holding\n"
+    "                    chapters/ (default: the workbook's own chapters/)\n"
+    "  --chapter N       grade only chapter N: 1, 01 or 01-fork (repeatable)\n"
+    "  --json FILE       also write the report as JSON\n"
+    "  --list            list the chapters and exit\n"
+    "  --keep            keep the work folder (builds, logs) and print where it is\n"
+    "  --workdir DIR     build and run in DIR instead of a fresh temporary folder\n"
+    "  --root DIR        the workbook (default: the folder above this program's bin/)\n"
+    "  --color, --no-color\n"
+    "  -h, --help\n\n"
+    "Exit status: 0 when grading ran, whatever the score; 2 when it could not.\n";
+
+static void cannot_grade(const char *fmt, const char *arg)
+{
+    fputs("grade: ", stderr);
+    fprintf(stderr, fmt, arg);
+    fputs("\n", stderr);
+    exit(EXIT_CANNOT_GRADE);
+}
+
+/* The workbook root: the folder above the one holding this executable. */
+static char *default_root(void)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n < 0)
+        cannot_grade("cannot find the workbook: %s", "use --root DIR");
+    exe[n] = '\0';
+    return xstrdup(dirname(dirname(exe)));
+}
+
+static struct options parse_options(int argc, char **argv)
+{
+    static const struct option longs[] = {
+        {"submission", required_argument, 0, 's'}, {"chapter", required_argument, 0, 'c'},
+        {"json", required_argument, 0, 'j'},       {"root", required_argument, 0, 'r'},
+        {"workdir", required_argument, 0, 'w'},    {"keep", no_argument, 0, 'k'},
+        {"list", no_argument, 0, 'l'},             {"color", no_argument, 0, 'C'},
+        {"no-color", no_argument, 0, 'N'},         {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    struct options o = {.colour = -1};
+    o.chapters = xcalloc((size_t)argc, sizeof *o.chapters);
+    int c;
+    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+        switch (c) {
+        case 's': o.submission = optarg; break;
+        case 'c': o.chapters[o.n_chapters++] = optarg; break;
+        case 'j': o.json_path = optarg; break;
+        case 'r': o.root = optarg; break;
+        case 'w': o.workdir = optarg; break;
+        case 'k': o.keep = true; break;
+        case 'l': o.list = true; break;
+        case 'C': o.colour = 1; break;
+        case 'N': o.colour = 0; break;
+        case 'h': fputs(usage_text, stdout); exit(0);
+        default: fputs(usage_text, stderr); exit(EXIT_CANNOT_GRADE);
+        }
+    }
+    if (optind < argc)
+        cannot_grade("unexpected argument '%s' (see grade --help)", argv[optind]);
+    return o;
+}
+
+/* DIR itself when it is shaped like chapters/, DIR/chapters when that exists. */
+static char *resolve_submission(const char *dir, const struct chapter *chs, size_t n)
+{
+    if (!is_dir(dir))
+        cannot_grade("the submission folder '%s' does not exist", dir);
+    char *inner = path_join(dir, "chapters");
+    char *sub = is_dir(inner) ? inner : (free(inner), xstrdup(dir));
+    for (size_t i = 0; i < n; i++) {
+        char *ch = path_join(sub, chs[i].id);
+        bool found = is_dir(ch);
+        free(ch);
+        if (found)
+            return sub;
+    }
+    cannot_grade("'%s' holds no chapter folder (like 01-fork): is it a submission?", dir);
+    return NULL;
+}
+
+/* The chapters to grade, in order: all, or those named with --chapter. */
+static const struct chapter **select_chapters(const struct options *o,
+                                              const struct chapter *chs, size_t n,
+                                              size_t *n_selected)
+{
+    const struct chapter **sel = xcalloc(n, sizeof *sel);
+    *n_selected = 0;
+    for (size_t i = 0; i < n; i++) {
+        bool wanted = o->n_chapters == 0;
+        for (size_t k = 0; k < o->n_chapters && !wanted; k++)
+            wanted = chapter_find(chs, n, o->chapters[k]) == &chs[i];
+        if (wanted)
+            sel[(*n_selected)++] = &chs[i];
+    }
+    for (size_t k = 0; k < o->n_chapters; k++)
+        if (chapter_find(chs, n, o->chapters[k]) == NULL)
+            cannot_grade("no chapter '%s' (grade --list shows them)", o->chapters[k]);
+    return sel;
+}
+
+static void grade_chapter(const struct grade_config *cfg, const struct chapter *ch,
+                          struct chapter_result *r)
+{
+    double start = monotonic_seconds();
+    chapter_result_init(r, ch);
+    if (collect_chapter(cfg, ch, r) == 0 && build_chapter(cfg, ch, r) == 0)
+        run_chapter(cfg, ch, r);
+    score_chapter(r);
+    r->seconds = monotonic_seconds() - start;
+}
+
+static char *make_workdir(const struct options *o)
+{
+    if (o->workdir) {
+        if (mkdir_p(o->workdir) < 0)
+            cannot_grade("cannot create the work folder '%s'", o->workdir);
+        return realpath(o->workdir, NULL);
+    }
+    const char *tmp = getenv("TMPDIR");
+    char *templ = xasprintf("%s/grade.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (mkdtemp(templ) == NULL)
+        cannot_grade("cannot create a work folder in '%s'", tmp && *tmp ? tmp : "/tmp");
+    return templ;
+}
+
+static void list_chapters(const struct chapter *chs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        double points = 0;
+        for (size_t k = 0; k < chs[i].n_tests; k++)
+            points += chs[i].tests[k].points;
+        printf("%-22s %-52s %3zu tests %5g points\n", chs[i].id, chs[i].title, chs[i].n_tests,
+               points);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = parse_options(argc, argv);
+    char *root = o.root ? realpath(o.root, NULL) : default_root();
+    if (root == NULL)
+        cannot_grade("the workbook folder '%s' does not exist", o.root);
+    char *chapters_dir = path_join(root, "chapters");
+    struct chapter *chs;
+    size_t n_chs;
+    char err[1024];
+    if (chapters_load_all(chapters_dir, &chs, &n_chs, err, sizeof err) < 0)
+        cannot_grade("%s", err);
+    if (o.list) {
+        list_chapters(chs, n_chs);
+        return 0;
+    }
+    size_t n_sel;
+    const struct chapter **sel = select_chapters(&o, chs, n_chs, &n_sel);
+    char *submission = resolve_submission(o.submission ? o.submission : chapters_dir, chs, n_chs);
+    /* Orphans of the tests re-parent to us, so that nothing escapes the final sweep. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    command_handle_interrupts();
+    const char *cc = getenv("CC");
+    struct grade_config cfg = {.root = root, .submission = submission,
+                               .workdir = make_workdir(&o), .cc = cc && *cc ? cc : "cc"};
+    bool colour = o.colour >= 0 ? o.colour : isatty(1) && getenv("NO_COLOR") == NULL;
+    printf("Grading %s\n", submission);
+    struct chapter_result *results = xcalloc(n_sel, sizeof *results);
+    size_t done = 0;
+    for (; done < n_sel && !command_interrupted(); done++) {
+        grade_chapter(&cfg, sel[done], &results[done]);
+        report_chapter_terminal(stdout, &results[done], colour);
+        fflush(stdout);
+    }
+    int status = 0;
+    if (command_interrupted()) {
+        fprintf(stderr, "grade: interrupted\n");
+        status = 128 + command_interrupted();
+    } else {
+        report_total_terminal(stdout, results, done, colour);
+        if (o.json_path && report_json_write(o.json_path, results, done, err, sizeof err) < 0)
+            cannot_grade("%s", err);
+        if (o.json_path)
+            printf("JSON report: %s\n", o.json_path);
+    }
+    if (o.keep)
+        printf("Work folder kept: %s\n", cfg.workdir);
+    else if (!o.workdir)
+        remove_tree(cfg.workdir);
+    for (size_t i = 0; i < done; i++)
+        chapter_result_free(&results[i]);
+    for (size_t i = 0; i < n_chs; i++)
+        chapter_free(&chs[i]);
+    free(results);
+    free(sel);
+    free(chs);
+    free(submission);
+    free(chapters_dir);
+    free((char *)cfg.workdir);
+    free(root);
+    free(o.chapters);
+    return status;
+}

@@ -1,0 +1,80 @@
+/* report_terminal.c - stage 6a: what the student reads in the terminal.
+ *
+ * One line per test in the style of course graders (status, name, points), the
+ * reason indented under a failure, then the chapter's and the final score. */
+#include "grader.h"
+
+#include <string.h>
+
+enum { NAME_WIDTH = 46 };
+
+struct style {
+    const char *pass, *fail, *bold, *dim, *off;
+};
+
+static struct style style_for(bool colour)
+{
+    if (!colour)
+        return (struct style){"", "", "", "", ""};
+    return (struct style){"\033[32m", "\033[31m", "\033[1m", "\033[2m", "\033[0m"};
+}
+
+static const char *status_label(enum test_status s)
+{
+    static const char *const labels[] = {"PASS", "FAIL", "ERROR", "TIMEOUT"};
+    return labels[s];
+}
+
+/* Prints text with every line indented, so multi-line reasons stay readable. */
+static void print_indented(FILE *out, const char *text, const char *indent)
+{
+    while (*text) {
+        size_t len = strcspn(text, "\n");
+        fprintf(out, "%s%.*s\n", indent, (int)len, text);
+        text += len + (text[len] == '\n');
+    }
+}
+
+static void print_test(FILE *out, const struct test_result *t, const struct style *st)
+{
+    bool passed = t->status == TEST_PASSED;
+    fprintf(out, "  %s%-7s%s %-*s %5g/%g\n", passed ? st->pass : st->fail,
+            status_label(t->status), st->off, NAME_WIDTH, t->spec->name, t->score,
+            t->spec->points);
+    if (!passed && t->message) {
+        if (t->location)
+            fprintf(out, "          %s%s:%s ", st->dim, t->location, st->off);
+        else
+            fputs("          ", out);
+        print_indented(out, t->message, "");
+    }
+}
+
+void report_chapter_terminal(FILE *out, const struct chapter_result *r, bool colour)
+{
+    struct style st = style_for(colour);
+    const struct chapter *ch = r->chapter;
+    fprintf(out, "\n%s== %s: %s ==%s\n", st.bold, ch->id, ch->title, st.off);
+    if (r->status == CHAPTER_COMPILE_ERROR) {
+        fprintf(out, "  %sCOMPILE ERROR%s: every test of this chapter scores 0\n", st.fail,
+                st.off);
+        print_indented(out, r->message, "    ");
+    } else if (r->status == CHAPTER_ERROR) {
+        fprintf(out, "  %sNOT GRADED%s: %s\n", st.fail, st.off, r->message);
+    }
+    if (r->status == CHAPTER_GRADED)
+        for (size_t i = 0; i < ch->n_tests; i++)
+            print_test(out, &r->tests[i], &st);
+    for (size_t i = 0; i < r->n_notes; i++)
+        fprintf(out, "  note: %s\n", r->notes[i]);
+    fprintf(out, "  %sChapter %s: %g/%g%s  %s(%.1f s)%s\n", st.bold, ch->id, r->score,
+            r->max_score, st.off, st.dim, r->seconds, st.off);
+}
+
+void report_total_terminal(FILE *out, const struct chapter_result *rs, size_t n, bool colour)
+{
+    struct style st = style_for(colour);
+    double score, max;
+    score_total(rs, n, &score, &max);
+    fprintf(out, "\n%sScore: %g/%g%s\n", st.bold, score, max, st.off);
+}

@@ -1,0 +1,54 @@
+/* result.c - a chapter's results: creation, blanket verdicts, notes, release. */
+#include "grader.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+void chapter_result_init(struct chapter_result *r, const struct chapter *ch)
+{
+    *r = (struct chapter_result){.chapter = ch, .status = CHAPTER_GRADED};
+    r->tests = xcalloc(ch->n_tests, sizeof *r->tests);
+    for (size_t i = 0; i < ch->n_tests; i++) {
+        r->tests[i].spec = &ch->tests[i];
+        r->tests[i].status = TEST_ERROR;
+        r->tests[i].message = xstrdup("not run");
+        r->max_score += ch->tests[i].points;
+    }
+}
+
+void chapter_result_fail_all(struct chapter_result *r, enum test_status status,
+                             const char *message)
+{
+    for (size_t i = 0; i < r->chapter->n_tests; i++) {
+        free(r->tests[i].message);
+        r->tests[i].status = status;
+        r->tests[i].message = xstrdup(message);
+    }
+}
+
+void chapter_result_add_note(struct chapter_result *r, const char *fmt, ...)
+{
+    va_list ap;
+    char *note;
+    va_start(ap, fmt);
+    if (vasprintf(&note, fmt, ap) < 0)
+        note = NULL;
+    va_end(ap);
+    if (note == NULL)
+        return;
+    r->notes = realloc(r->notes, (r->n_notes + 1) * sizeof *r->notes);
+    r->notes[r->n_notes++] = note;
+}
+
+void chapter_result_free(struct chapter_result *r)
+{
+    for (size_t i = 0; r->tests && i < r->chapter->n_tests; i++) {
+        free(r->tests[i].message);
+        free(r->tests[i].location);
+    }
+    for (size_t i = 0; i < r->n_notes; i++)
+        free(r->notes[i]);
+    free(r->notes);
+    free(r->tests);
+    free(r->message);
+}
