@@ -53,8 +53,8 @@ grade: bin/grade
 build/unit-tests: $(UNIT_SRC) $(LIB_OBJ) $(HEADERS)
 	$(CC) $(CFLAGS) -o $@ $(UNIT_SRC) $(LIB_OBJ) $(LDLIBS)
 
-build/verdict-tests: grader/tests/test_verdicts.c $(HEADERS)
-	$(CC) $(CFLAGS) -o $@ $< $(LDLIBS)
+build/verdict-tests: grader/tests/test_verdicts.c $(LIB_OBJ) $(HEADERS)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
 unit-tests: build/unit-tests
 	build/unit-tests

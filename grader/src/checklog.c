@@ -43,7 +43,7 @@ static void free_record(struct record *rec)
 
 /* Turns Check's wording for an error into the report's, e.g.
  * "Received signal 11 (Segmentation fault)" -> "killed by signal 11 (...)". */
-static void classify_error(struct test_result *t, const char *message)
+static void classify_error(struct test_verdict *t, const char *message)
 {
     int signo, code;
     if (strcmp(message, "Test timeout expired") == 0) {
@@ -59,7 +59,7 @@ static void classify_error(struct test_result *t, const char *message)
     }
 }
 
-static void apply_record(struct test_result *t, const struct record *rec)
+static void apply_record(struct test_verdict *t, const struct record *rec)
 {
     free(t->message);
     t->message = NULL;
@@ -76,7 +76,7 @@ static void apply_record(struct test_result *t, const struct record *rec)
     }
 }
 
-static struct test_result *find_result(struct chapter_result *r, const char *id)
+static struct test_verdict *find_result(struct chapter_result *r, const char *id)
 {
     for (size_t i = 0; i < r->chapter->n_tests; i++)
         if (strcmp(r->tests[i].spec->name, id) == 0)
@@ -88,7 +88,7 @@ static struct test_result *find_result(struct chapter_result *r, const char *id)
 static void read_test(xmlNode *node, struct chapter_result *r, int *seen)
 {
     struct record rec = read_record(node);
-    struct test_result *t = rec.id ? find_result(r, rec.id) : NULL;
+    struct test_verdict *t = rec.id ? find_result(r, rec.id) : NULL;
     if (!rec.id || !rec.result || !rec.message || !rec.fn) {
         /* cut off mid-record: as if it were not there */
     } else if (t == NULL) {

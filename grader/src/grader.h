@@ -47,7 +47,7 @@ const struct chapter *chapter_find(const struct chapter *chs, size_t n, const ch
 enum test_status { TEST_PASSED, TEST_FAILED, TEST_ERROR, TEST_TIMEOUT };
 enum chapter_status { CHAPTER_GRADED, CHAPTER_COMPILE_ERROR, CHAPTER_ERROR };
 
-struct test_result {
+struct test_verdict {
     const struct test_spec *spec;
     enum test_status status;
     char *message;  /* why it did not pass; NULL when it passed */
@@ -62,7 +62,7 @@ struct chapter_result {
     char *message; /* compiler errors or why the chapter could not be graded */
     char **notes;  /* things the student should know beyond the test lines */
     size_t n_notes;
-    struct test_result *tests; /* one per chapter->tests, same order */
+    struct test_verdict *tests; /* one per chapter->tests, same order */
     double score, max_score;
     double seconds;
 };

@@ -13,7 +13,7 @@ static json_t *string_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-static json_t *test_json(const struct test_result *t)
+static json_t *test_json(const struct test_verdict *t)
 {
     return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o}", "name", t->spec->name, "status",
                      test_status_name(t->status), "score", t->score, "max_score",

@@ -35,7 +35,7 @@ static void print_indented(FILE *out, const char *text, const char *indent)
     }
 }
 
-static void print_test(FILE *out, const struct test_result *t, const struct style *st)
+static void print_test(FILE *out, const struct test_verdict *t, const struct style *st)
 {
     bool passed = t->status == TEST_PASSED;
     fprintf(out, "  %s%-7s%s %-*s %5g/%g\n", passed ? st->pass : st->fail,

@@ -6,7 +6,7 @@ void score_chapter(struct chapter_result *r)
     r->score = 0;
     r->max_score = 0;
     for (size_t i = 0; i < r->chapter->n_tests; i++) {
-        struct test_result *t = &r->tests[i];
+        struct test_verdict *t = &r->tests[i];
         t->score = t->status == TEST_PASSED ? t->spec->points : 0;
         r->score += t->score;
         r->max_score += t->spec->points;

@@ -1,0 +1,141 @@
+/* test_chapter.c - reading chapter.cfg: valid files, and a clear error for each mistake. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "unit.h"
+
+static const char valid_cfg[] =
+    "title = \"fork\";\n"
+    "student_files = [ \"src/a.c\", \"src/b.c\" ];\n"
+    "timeout = 5;\n"
+    "analyses = { helgrind = true; memcheck = false; };\n"
+    "tests = (\n"
+    "  { name = \"t_one\"; points = 2; },\n"
+    "  { name = \"t_two\"; points = 1.5; timeout = 30.0; valgrind = true; }\n"
+    ");\n";
+
+/* Loads text as dir/01-x/chapter.cfg; returns chapter_load's result. */
+static int load(const char *text, struct chapter *ch, char *err, size_t errlen)
+{
+    char *dir = unit_tempdir();
+    char *chdir_ = path_join(dir, "01-x");
+    unit_write(chdir_, "chapter.cfg", text);
+    int rc = chapter_load(chdir_, ch, err, errlen);
+    remove_tree(dir);
+    free(chdir_);
+    free(dir);
+    return rc;
+}
+
+START_TEST(valid_metadata_is_read)
+{
+    struct chapter ch;
+    char err[512];
+    ck_assert_int_eq(load(valid_cfg, &ch, err, sizeof err), 0);
+    ck_assert_str_eq(ch.id, "01-x");
+    ck_assert_int_eq(ch.number, 1);
+    ck_assert_str_eq(ch.title, "fork");
+    ck_assert_uint_eq(ch.n_student_files, 2);
+    ck_assert_str_eq(ch.student_files[1], "src/b.c");
+    ck_assert_uint_eq(ch.n_tests, 2);
+    ck_assert_double_eq(ch.tests[0].points, 2);
+    ck_assert_double_eq(ch.tests[0].timeout, 5); /* the chapter default */
+    ck_assert(!ch.tests[0].valgrind);
+    ck_assert_double_eq(ch.tests[1].points, 1.5);
+    ck_assert_double_eq(ch.tests[1].timeout, 30);
+    ck_assert(ch.tests[1].valgrind);
+    ck_assert(ch.helgrind && !ch.memcheck);
+    chapter_free(&ch);
+}
+END_TEST
+
+/* Each broken file, and a phrase its error message must contain. */
+static const struct {
+    const char *text, *error;
+} broken[] = {
+    {"student_files = [\"src/a.c\"]; tests = ({name=\"t\"; points=1;});", "missing 'title'"},
+    {"title=\"x\"; tests = ({name=\"t\"; points=1;});", "'student_files'"},
+    {"title=\"x\"; student_files=[\"../a.c\"]; tests=({name=\"t\"; points=1;});", "under src/"},
+    {"title=\"x\"; student_files=[\"src/a.c\"];", "'tests'"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\";});", "needs 'points'"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=-1;});",
+     "must not be negative"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=\"two\";});",
+     "must be a number"},
+    {"title=\"x\"; student_files=[\"src/a.c\"];\ntests=({name=\"t\"; points=1; point=2;});",
+     ":2: unknown setting 'point'"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1;},"
+     "{name=\"t\"; points=1;});",
+     "declared twice"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1; timeout=0;});",
+     "timeout must be positive"},
+    {"title=\"x\"; titel=\"y\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1;});",
+     "unknown setting 'titel'"},
+    {"title=\"x\" student_files", "syntax error"},
+};
+
+START_TEST(broken_metadata_is_explained)
+{
+    struct chapter ch;
+    char err[512];
+    ck_assert_msg(load(broken[_i].text, &ch, err, sizeof err) == -1,
+                  "case %d was accepted: %s", _i, broken[_i].text);
+    ck_assert_msg(strstr(err, broken[_i].error) != NULL, "case %d: error '%s' lacks '%s'", _i,
+                  err, broken[_i].error);
+    ck_assert_msg(strstr(err, "chapter.cfg") != NULL, "error '%s' does not name the file", err);
+}
+END_TEST
+
+START_TEST(chapters_are_found_by_number_or_name)
+{
+    char *dir = unit_tempdir();
+    char *a = path_join(dir, "02-two"), *b = path_join(dir, "01-one");
+    unit_write(a, "chapter.cfg", valid_cfg);
+    unit_write(b, "chapter.cfg", valid_cfg);
+    unit_write(dir, "notes/readme.txt", "not a chapter");
+    struct chapter *chs;
+    size_t n;
+    char err[512];
+    ck_assert_int_eq(chapters_load_all(dir, &chs, &n, err, sizeof err), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_str_eq(chs[0].id, "01-one"); /* sorted */
+    ck_assert_ptr_eq(chapter_find(chs, n, "1"), &chs[0]);
+    ck_assert_ptr_eq(chapter_find(chs, n, "02"), &chs[1]);
+    ck_assert_ptr_eq(chapter_find(chs, n, "02-two"), &chs[1]);
+    ck_assert_ptr_null(chapter_find(chs, n, "3"));
+    ck_assert_ptr_null(chapter_find(chs, n, "two"));
+    for (size_t i = 0; i < n; i++)
+        chapter_free(&chs[i]);
+    free(chs);
+    remove_tree(dir);
+    free(a);
+    free(b);
+    free(dir);
+}
+END_TEST
+
+START_TEST(no_chapters_is_an_error)
+{
+    char *dir = unit_tempdir();
+    struct chapter *chs;
+    size_t n;
+    char err[512];
+    ck_assert_int_eq(chapters_load_all(dir, &chs, &n, err, sizeof err), -1);
+    ck_assert_ptr_nonnull(strstr(err, "no chapters found"));
+    remove_tree(dir);
+    free(dir);
+}
+END_TEST
+
+Suite *chapter_suite(void)
+{
+    Suite *s = suite_create("chapter metadata");
+    TCase *tc = tcase_create("chapter.cfg");
+    tcase_add_test(tc, valid_metadata_is_read);
+    tcase_add_loop_test(tc, broken_metadata_is_explained, 0,
+                        (int)(sizeof broken / sizeof *broken));
+    tcase_add_test(tc, chapters_are_found_by_number_or_name);
+    tcase_add_test(tc, no_chapters_is_an_error);
+    suite_add_tcase(s, tc);
+    return s;
+}

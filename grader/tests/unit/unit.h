@@ -1,0 +1,22 @@
+/* unit.h - the grader's unit-test suites and their shared helpers. */
+#ifndef UNIT_H
+#define UNIT_H
+
+#include <check.h>
+
+#include "grader.h"
+
+Suite *chapter_suite(void);
+Suite *checklog_suite(void);
+Suite *collect_suite(void);
+Suite *command_suite(void);
+Suite *report_suite(void);
+
+/* A fresh temporary folder (removed by the test process's exit is not guaranteed:
+ * tests remove it themselves). */
+char *unit_tempdir(void);
+
+/* Writes text to dir/name, creating folders on the way. */
+void unit_write(const char *dir, const char *name, const char *text);
+
+#endif
