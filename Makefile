@@ -41,11 +41,13 @@ deps:
 
 bin/grade: $(GRADER_OBJ) | deps
 	@mkdir -p bin
-	$(CC) -pthread -o $@ $^ $(LDLIBS)
+	@echo "LD $@"
+	@$(CC) -pthread -o $@ $^ $(LDLIBS)
 
 build/%.o: %.c $(HEADERS) Makefile | deps
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DCHECK_LIBS='"$(CHECK_LIBS)"' -c $< -o $@
+	@echo "CC $<"
+	@$(CC) $(CFLAGS) -DCHECK_LIBS='"$(CHECK_LIBS)"' -c $< -o $@
 
 grade: bin/grade
 	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) --json $(JSON)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -11,6 +12,31 @@
 
 /* The pid of the process running the current test body (Check forks one per test). */
 static pid_t test_pid;
+
+/* Where the grader wants completion records, and the secret that proves them. */
+static int completion_fd = -1;
+static char completion_token[65];
+
+void wb_test_set_completion_channel(int fd, const char *token)
+{
+    completion_fd = fd;
+    snprintf(completion_token, sizeof completion_token, "%s", token);
+}
+
+/* Records that the test body ran to its end. Without this record the grader does
+ * not count the test as passed: code that ends the test process early (exit(0) in
+ * the function under test) would otherwise look like a pass to Check. */
+void wb_test_completed(const char *name)
+{
+    wb_exit_if_stray();
+    if (completion_fd < 0)
+        return;
+    char line[512];
+    int len = snprintf(line, sizeof line, "%s %s\n", completion_token, name);
+    ck_assert_msg(len > 0 && (size_t)len < sizeof line &&
+                      wb_write_full(completion_fd, line, (size_t)len) == 0,
+                  "cannot record that the test ran to its end: %s", strerror(errno));
+}
 
 void wb_test_begin(void)
 {

@@ -84,8 +84,9 @@ static struct test_verdict *find_result(struct chapter_result *r, const char *id
     return NULL;
 }
 
-/* Applies one <test> element; seen[i] counts records per declared test. */
-static void read_test(xmlNode *node, struct chapter_result *r, int *seen)
+/* Applies one <test> element. A test already reported (by this log or an earlier
+ * one) makes the record a duplicate. */
+static void read_test(xmlNode *node, struct chapter_result *r)
 {
     struct record rec = read_record(node);
     struct test_verdict *t = rec.id ? find_result(r, rec.id) : NULL;
@@ -94,7 +95,7 @@ static void read_test(xmlNode *node, struct chapter_result *r, int *seen)
     } else if (t == NULL) {
         chapter_result_add_note(r, "the tests report '%s', which chapter.cfg does not declare",
                                 rec.id ? rec.id : "(unnamed)");
-    } else if (seen[t - r->tests]++ == 0) {
+    } else if (!t->reported) {
         apply_record(t, &rec);
         t->reported = true;
     } else {
@@ -105,31 +106,25 @@ static void read_test(xmlNode *node, struct chapter_result *r, int *seen)
     free_record(&rec);
 }
 
-static void walk(xmlNode *node, struct chapter_result *r, int *seen)
+static void walk(xmlNode *node, struct chapter_result *r)
 {
     for (; node; node = node->next) {
         if (node->type != XML_ELEMENT_NODE)
             continue;
         if (strcmp((const char *)node->name, "test") == 0)
-            read_test(node, r, seen);
+            read_test(node, r);
         else
-            walk(node->children, r, seen);
+            walk(node->children, r);
     }
 }
 
-size_t checklog_read(const char *xml_path, struct chapter_result *r)
+void checklog_read(const char *xml_path, struct chapter_result *r)
 {
-    int *seen = xcalloc(r->chapter->n_tests, sizeof *seen);
     xmlDoc *doc = xmlReadFile(xml_path, NULL,
                               XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
                                   XML_PARSE_NOWARNING);
     if (doc != NULL) {
-        walk(xmlDocGetRootElement(doc), r, seen);
+        walk(xmlDocGetRootElement(doc), r);
         xmlFreeDoc(doc);
     }
-    size_t reported = 0;
-    for (size_t i = 0; i < r->chapter->n_tests; i++)
-        reported += seen[i] > 0;
-    free(seen);
-    return reported;
 }

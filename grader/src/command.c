@@ -49,6 +49,9 @@ static void exec_child(const struct command *cmd, int report_fd)
     if (out < 0 || devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 ||
         dup2(out, 2) < 0 || (cmd->cwd && chdir(cmd->cwd) < 0))
         goto fail;
+    for (int i = 0; i < cmd->n_pass_fds; i++)
+        if (fcntl(cmd->pass_fds[i], F_SETFD, 0) < 0) /* clear close-on-exec */
+            goto fail;
     struct rlimit no_core = {0, 0};
     setrlimit(RLIMIT_CORE, &no_core); /* a crash must not litter the work folder */
     if (cmd->env)

@@ -11,6 +11,8 @@ struct command {
     char *const *env;        /* NULL: the grader's own environment */
     double timeout_s;        /* wall clock; then the command is killed */
     bool own_session;        /* setsid(), and on return kill all that it left */
+    const int *pass_fds;     /* descriptors the command inherits at the same numbers */
+    int n_pass_fds;
 };
 
 struct command_outcome {

@@ -99,10 +99,21 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
 int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
                 struct chapter_result *r);
 
-/* checklog.c: reads Check's XML log into r->tests; records that are missing,
- * unknown or duplicated are reported, never counted as passes. Returns the number
- * of declared tests that had a record. */
-size_t checklog_read(const char *xml_path, struct chapter_result *r);
+/* checklog.c: reads one Check XML log into r->tests (setting `reported`); records
+ * that are unknown, cut off or duplicated (also across logs) never count as passes.
+ * A missing or unreadable log adds nothing. */
+void checklog_read(const char *xml_path, struct chapter_result *r);
+
+/* completions.c: the proof that a test ran to its end. */
+struct completions {
+    char token[33]; /* a secret made per run */
+    char *path;     /* the file the runner's tests append records to */
+    int fd;         /* open for appending; handed to the runner */
+};
+int completions_open(struct completions *c, const char *path);
+int completions_token_pipe(const struct completions *c); /* read end holding the token */
+void completions_apply(const struct completions *c, struct chapter_result *r);
+void completions_close(struct completions *c);
 
 /* score.c */
 void score_chapter(struct chapter_result *r);

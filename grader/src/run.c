@@ -47,8 +47,10 @@ static int check_defined(const char *work, char **env, struct chapter_result *r,
     if (command_run(&cmd, &out) == 0 && command_succeeded(&out))
         listing = read_text_file(out_path, 256 * 1024);
     free(out_path);
-    if (listing == NULL)
+    if (listing == NULL || listing[0] == '\0') {
+        free(listing); /* a runner with no test at all cannot be linked: it died early */
         return -1;
+    }
     int count = 0;
     for (size_t i = 0; i < r->chapter->n_tests; i++) {
         const char *name = r->tests[i].spec->name;
@@ -68,52 +70,40 @@ static int check_defined(const char *work, char **env, struct chapter_result *r,
     return count;
 }
 
-/* runner --xml build/check.xml --timeout NAME=S ... NAME ... for the present tests. */
-static char **runner_argv(const struct chapter *ch, const bool *present, double *total_timeout)
+/* What one attempt at running the tests needs. */
+struct attempt {
+    const struct chapter *chapter;
+    const char *work;
+    char **env;
+    struct completions *completions;
+};
+
+/* runner --xml-dir build/xml --completions FD --token-fd FD --timeout NAME=S ...
+ * NAME ... for the tests in `todo`. */
+static char **runner_argv(const struct chapter *ch, const bool *todo, int completions_fd,
+                          int token_fd, double *total_timeout)
 {
-    char **argv = xcalloc(4 + 3 * ch->n_tests, sizeof *argv);
+    char **argv = xcalloc(8 + 3 * ch->n_tests, sizeof *argv);
     size_t k = 0;
     argv[k++] = xstrdup("build/runner");
-    argv[k++] = xstrdup("--xml");
-    argv[k++] = xstrdup("build/check.xml");
+    argv[k++] = xstrdup("--xml-dir");
+    argv[k++] = xstrdup("build/xml");
+    argv[k++] = xstrdup("--completions");
+    argv[k++] = xasprintf("%d", completions_fd);
+    argv[k++] = xstrdup("--token-fd");
+    argv[k++] = xasprintf("%d", token_fd);
     *total_timeout = RUNNER_OVERHEAD_S;
     for (size_t i = 0; i < ch->n_tests; i++) {
-        if (!present[i])
+        if (!todo[i])
             continue;
         argv[k++] = xstrdup("--timeout");
         argv[k++] = xasprintf("%s=%g", ch->tests[i].name, ch->tests[i].timeout);
         *total_timeout += ch->tests[i].timeout;
     }
     for (size_t i = 0; i < ch->n_tests; i++)
-        if (present[i])
+        if (todo[i])
             argv[k++] = xstrdup(ch->tests[i].name);
     return argv;
-}
-
-/* Why tests that should have run have no result. */
-static char *missing_reason(const struct command_outcome *out)
-{
-    if (out->timed_out)
-        return xasprintf("no result: the test runner did not finish within %.0f s and was "
-                         "killed", out->seconds);
-    if (WIFSIGNALED(out->status))
-        return xasprintf("no result: the test runner was killed by signal %d (%s)",
-                         WTERMSIG(out->status), strsignal(WTERMSIG(out->status)));
-    return xasprintf("no result: the test runner ended (status %d) without reporting it",
-                     WEXITSTATUS(out->status));
-}
-
-static void mark_missing(struct chapter_result *r, const bool *present,
-                         const struct command_outcome *out)
-{
-    char *reason = missing_reason(out);
-    for (size_t i = 0; i < r->chapter->n_tests; i++) {
-        if (present[i] && !r->tests[i].reported) {
-            free(r->tests[i].message);
-            r->tests[i].message = xstrdup(reason);
-        }
-    }
-    free(reason);
 }
 
 static void free_argv(char **argv)
@@ -123,45 +113,147 @@ static void free_argv(char **argv)
     free(argv);
 }
 
+/* Why the runner stopped before reporting every test. */
+static char *missing_reason(const struct command_outcome *out)
+{
+    if (out->timed_out)
+        return xasprintf("no result: the test runner did not finish within %.0f s and was "
+                         "killed", out->seconds);
+    if (WIFSIGNALED(out->status))
+        return xasprintf("no result: the test runner was killed by signal %d (%s) while "
+                         "running this test",
+                         WTERMSIG(out->status), strsignal(WTERMSIG(out->status)));
+    return xasprintf("no result: the test runner ended (status %d) without reporting it",
+                     WEXITSTATUS(out->status));
+}
+
+static void set_message(struct test_verdict *t, char *message)
+{
+    free(t->message);
+    t->message = message;
+    t->status = TEST_ERROR;
+}
+
+/* Reads the log of each test that was to run, build/xml/NAME.xml. */
+static void read_logs(const struct chapter *ch, const char *xml_dir, const bool *todo,
+                      struct chapter_result *r)
+{
+    for (size_t i = 0; i < ch->n_tests; i++) {
+        if (!todo[i])
+            continue;
+        char *xml = xasprintf("%s/%s.xml", xml_dir, ch->tests[i].name);
+        checklog_read(xml, r);
+        free(xml);
+    }
+}
+
+/* Runs the runner once for the tests in todo and reads what it reported. Returns -1
+ * when it could not start (r says why). */
+static int run_once(const struct attempt *a, const bool *todo, struct chapter_result *r,
+                    struct command_outcome *out)
+{
+    int token_fd = completions_token_pipe(a->completions);
+    if (token_fd < 0) {
+        r->message = xasprintf("cannot pass the runner its token: %s", strerror(errno));
+        return -1;
+    }
+    double deadline;
+    char **argv = runner_argv(a->chapter, todo, a->completions->fd, token_fd, &deadline);
+    char *log = path_join(a->work, "build/run.log");
+    char *xml_dir = path_join(a->work, "build/xml");
+    int pass[] = {a->completions->fd, token_fd};
+    struct command cmd = {.argv = argv, .cwd = a->work, .output_path = log, .env = a->env,
+                          .timeout_s = deadline, .own_session = true, .pass_fds = pass,
+                          .n_pass_fds = 2};
+    int rc = remove_tree(xml_dir) == 0 && mkdir_p(xml_dir) == 0 ? command_run(&cmd, out) : -1;
+    close(token_fd);
+    if (rc < 0)
+        r->message = xasprintf("cannot start the test runner: %s",
+                               strerror(out->exec_errno ? out->exec_errno : errno));
+    else
+        read_logs(a->chapter, xml_dir, todo, r);
+    free(log);
+    free(xml_dir);
+    free_argv(argv);
+    return rc;
+}
+
+static bool any(const bool *flags, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (flags[i])
+            return true;
+    return false;
+}
+
+/* Runs the tests in todo. The runner runs them in the order given (chapter.cfg's),
+ * so when a signal kills it (a test that kill()s its parent, say), the first
+ * unreported test was running: it is charged with it and the runner is started
+ * again for the rest, so that one hostile test cannot cost the others. */
+static int run_tests(const struct attempt *a, bool *todo, struct chapter_result *r)
+{
+    size_t n = a->chapter->n_tests;
+    while (any(todo, n)) {
+        struct command_outcome out;
+        if (run_once(a, todo, r, &out) < 0)
+            return -1;
+        size_t first = n;
+        for (size_t i = 0; i < n; i++) {
+            todo[i] = todo[i] && !r->tests[i].reported;
+            if (todo[i] && first == n)
+                first = i;
+        }
+        if (out.strays > 0)
+            chapter_result_add_note(r, "%lu process(es) started during the tests were "
+                                    "still running after them and were killed",
+                                    out.strays);
+        if (first == n)
+            return 0;
+        bool retry = !out.timed_out && WIFSIGNALED(out.status);
+        char *reason = missing_reason(&out);
+        for (size_t i = first; i < n; i++)
+            if (todo[i] && (i == first || !retry))
+                set_message(&r->tests[i], xstrdup(reason));
+        free(reason);
+        todo[first] = false;
+        if (!retry)
+            return 0;
+    }
+    return 0;
+}
+
 int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
                 struct chapter_result *r)
 {
     char *work = path_join(cfg->workdir, ch->id);
     char **env = runner_environment();
-    bool *present = xcalloc(ch->n_tests, sizeof *present);
+    bool *todo = xcalloc(ch->n_tests, sizeof *todo);
+    char *log_path = path_join(work, "build/completions.log");
+    struct completions completions = {.fd = -1};
     int rc = 0;
-    if (check_defined(work, env, r, present) < 0) {
+    int defined = check_defined(work, env, r, todo);
+    if (defined == 0) {
+        /* every declared test is missing from tests/: each one's message says so */
+    } else if (defined < 0) {
         r->status = CHAPTER_ERROR;
-        r->message = xstrdup("the test runner could not list its tests (did it crash at "
-                             "start-up?)");
+        r->message = xstrdup("the test runner did not list its tests: it ended at start-up, "
+                             "before any test ran");
         chapter_result_fail_all(r, TEST_ERROR, "not graded: the test runner did not start");
         rc = -1;
+    } else if (completions_open(&completions, log_path) < 0) {
+        r->status = CHAPTER_ERROR;
+        r->message = xasprintf("cannot create %s: %s", log_path, strerror(errno));
+        rc = -1;
     } else {
-        double deadline;
-        char **argv = runner_argv(ch, present, &deadline);
-        char *log = path_join(work, "build/run.log");
-        char *xml = path_join(work, "build/check.xml");
-        struct command cmd = {.argv = argv, .cwd = work, .output_path = log, .env = env,
-                              .timeout_s = deadline, .own_session = true};
-        struct command_outcome out;
-        unlink(xml);
-        if (command_run(&cmd, &out) < 0) {
+        struct attempt a = {ch, work, env, &completions};
+        rc = run_tests(&a, todo, r);
+        if (rc < 0)
             r->status = CHAPTER_ERROR;
-            r->message = xasprintf("cannot start the test runner: %s", strerror(out.exec_errno));
-            rc = -1;
-        } else {
-            if (checklog_read(xml, r) < ch->n_tests)
-                mark_missing(r, present, &out);
-            if (out.strays > 0)
-                chapter_result_add_note(r, "%lu process(es) started during the tests were "
-                                        "still running after them and were killed",
-                                        out.strays);
-        }
-        free(log);
-        free(xml);
-        free_argv(argv);
+        completions_apply(&completions, r);
     }
-    free(present);
+    completions_close(&completions);
+    free(log_path);
+    free(todo);
     free(env);
     free(work);
     return rc;

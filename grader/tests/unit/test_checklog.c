@@ -34,7 +34,10 @@ static size_t read_log(struct chapter_result *r, const char *body, bool close_ta
     unit_write(dir, "check.xml", text);
     char *path = path_join(dir, "check.xml");
     chapter_result_init(r, &chapter);
-    size_t n = checklog_read(path, r);
+    checklog_read(path, r);
+    size_t n = 0;
+    for (size_t i = 0; i < chapter.n_tests; i++)
+        n += r->tests[i].reported;
     remove_tree(dir);
     free(path);
     free(text);
@@ -85,6 +88,26 @@ START_TEST(duplicate_record_is_an_error)
 }
 END_TEST
 
+START_TEST(record_already_read_from_another_log_is_a_duplicate)
+{
+    struct chapter_result r;
+    read_log(&r, record("t_fail", "failure", "boom"), true);
+    char *dir = unit_tempdir();
+    char *text = xasprintf("<testsuites><suite>%s</suite></testsuites>",
+                           record("t_fail", "success", "Passed"));
+    unit_write(dir, "forged.xml", text);
+    char *path = path_join(dir, "forged.xml");
+    checklog_read(path, &r);
+    ck_assert_int_eq(r.tests[1].status, TEST_ERROR);
+    ck_assert_ptr_nonnull(strstr(r.tests[1].message, "more than one result"));
+    remove_tree(dir);
+    free(path);
+    free(text);
+    free(dir);
+    chapter_result_free(&r);
+}
+END_TEST
+
 START_TEST(unknown_record_is_noted_not_scored)
 {
     struct chapter_result r;
@@ -116,7 +139,9 @@ START_TEST(missing_log_reports_nothing)
 {
     struct chapter_result r;
     chapter_result_init(&r, &chapter);
-    ck_assert_uint_eq(checklog_read("/nonexistent/check.xml", &r), 0);
+    checklog_read("/nonexistent/check.xml", &r);
+    for (size_t i = 0; i < chapter.n_tests; i++)
+        ck_assert(!r.tests[i].reported);
     score_chapter(&r);
     ck_assert_double_eq(r.score, 0);
     chapter_result_free(&r);
@@ -129,6 +154,7 @@ Suite *checklog_suite(void)
     TCase *tc = tcase_create("xml");
     tcase_add_test(tc, each_verdict_is_read);
     tcase_add_test(tc, duplicate_record_is_an_error);
+    tcase_add_test(tc, record_already_read_from_another_log_is_a_duplicate);
     tcase_add_test(tc, unknown_record_is_noted_not_scored);
     tcase_add_test(tc, truncated_log_keeps_complete_records);
     tcase_add_test(tc, missing_log_reports_nothing);
