@@ -12,12 +12,13 @@
 #   libxml2-dev                  reading Check's (and valgrind's) XML logs
 #   libjansson-dev               writing the JSON report
 #   libconfig-dev                reading each chapter's chapter.cfg
+#   libelf-dev                   reading student object files (what they define and use)
 #   valgrind valgrind-dbg        race (helgrind) and memory (memcheck) analysis
-DEPS_PACKAGES := build-essential pkg-config check libxml2-dev libjansson-dev libconfig-dev \
+DEPS_PACKAGES := build-essential pkg-config check libxml2-dev libjansson-dev libconfig-dev libelf-dev \
                  valgrind valgrind-dbg
 
 CC ?= cc
-PKGS := check libxml-2.0 jansson libconfig
+PKGS := check libxml-2.0 jansson libconfig libelf
 CFLAGS := -std=c17 -Wall -Wextra -Werror -pthread -g -O2 -D_GNU_SOURCE \
           -Igrader/src -Igrader/harness $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

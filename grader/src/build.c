@@ -85,7 +85,7 @@ static int compile(const struct grade_config *cfg, const char *work, struct argv
 }
 
 /* "src/a/b.c" -> "build/src_a_b.o" */
-static char *object_for(const char *source)
+char *build_object_path(const char *source)
 {
     char *flat = xstrdup(source);
     for (char *p = flat; *p; p++)
@@ -203,11 +203,11 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
         r->message = xasprintf("cannot create %s: %s", build_dir, strerror(errno));
     }
     for (size_t i = 0; rc == 0 && i < ch->n_student_files; i++) {
-        objects[n_objects] = object_for(ch->student_files[i]);
+        objects[n_objects] = build_object_path(ch->student_files[i]);
         rc = compile_one(cfg, work, ch->student_files[i], objects[n_objects++], false, r);
     }
     for (size_t i = 0; rc == 0 && i < n_tests; i++) {
-        objects[n_objects] = object_for(tests[i]);
+        objects[n_objects] = build_object_path(tests[i]);
         rc = compile_one(cfg, work, tests[i], objects[n_objects++], true, r);
     }
     for (size_t i = 0; rc == 0 && i < n_harness; i++) {

@@ -9,8 +9,9 @@
 
 #define METADATA_FILE "chapter.cfg"
 
-static const char *const top_keys[] = {"title", "student_files", "timeout", "analyses",
-                                       "tests", NULL};
+static const char *const top_keys[] = {"title",    "student_files", "timeout",
+                                       "analyses", "tests",         "allowed_functions",
+                                       NULL};
 static const char *const test_keys[] = {"name", "points", "timeout", "valgrind", NULL};
 static const char *const analysis_keys[] = {"helgrind", "memcheck", NULL};
 
@@ -82,6 +83,29 @@ static int read_student_files(const config_setting_t *root, struct chapter *ch,
             return fail_at(err, errlen, file, files,
                            "student file %zu must be a string path under src/", i + 1);
         ch->student_files[i] = xstrdup(path);
+    }
+    return 0;
+}
+
+/* A list of strings, like student_files or allowed_functions (missing: empty). */
+static int read_string_list(const config_setting_t *root, const char *key, char ***out,
+                            size_t *n, const char *file, char *err, size_t errlen)
+{
+    config_setting_t *list = config_setting_get_member(root, key);
+    *n = 0;
+    if (list == NULL)
+        return 0;
+    if (!config_setting_is_array(list))
+        return fail_at(err, errlen, file, list, "'%s' must be a list of strings [\"a\", ...]",
+                       key);
+    *n = (size_t)config_setting_length(list);
+    *out = xcalloc(*n, sizeof **out);
+    for (size_t i = 0; i < *n; i++) {
+        const char *s = config_setting_get_string_elem(list, (unsigned)i);
+        if (s == NULL)
+            return fail_at(err, errlen, file, list, "'%s': item %zu is not a string", key,
+                           i + 1);
+        (*out)[i] = xstrdup(s);
     }
     return 0;
 }
@@ -164,6 +188,8 @@ static int read_config(const config_t *cfg, struct chapter *ch, const char *file
     if (read_number(root, "timeout", 10, &default_timeout, file, err, errlen) < 0 ||
         read_student_files(root, ch, file, err, errlen) < 0 ||
         read_tests(root, ch, default_timeout, file, err, errlen) < 0 ||
+        read_string_list(root, "allowed_functions", &ch->allowed_functions,
+                         &ch->n_allowed_functions, file, err, errlen) < 0 ||
         read_analyses(root, ch, file, err, errlen) < 0)
         return -1;
     return 0;
@@ -223,6 +249,9 @@ void chapter_free(struct chapter *ch)
         free(ch->student_files[i]);
     for (size_t i = 0; i < ch->n_tests; i++)
         free(ch->tests[i].name);
+    for (size_t i = 0; i < ch->n_allowed_functions; i++)
+        free(ch->allowed_functions[i]);
+    free(ch->allowed_functions);
     free(ch->student_files);
     free(ch->tests);
     free(ch->id);

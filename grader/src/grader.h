@@ -28,6 +28,8 @@ struct chapter {
     struct test_spec *tests;
     size_t n_tests;
     bool helgrind, memcheck; /* analyses that apply (run by a later stage) */
+    char **allowed_functions; /* beyond grader/policy.cfg's list */
+    size_t n_allowed_functions;
 };
 
 /* Reads dir/chapter.cfg. On error returns -1 and writes a message naming the file and
@@ -94,6 +96,15 @@ int collect_chapter(const struct grade_config *cfg, const struct chapter *ch,
  * compiler's first errors in r->message and r->status set. */
 int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
                   struct chapter_result *r);
+
+/* Where build.c puts the object of a source: "src/a.c" -> "build/src_a.o". */
+char *build_object_path(const char *source);
+
+/* policy.c: checks the student objects (no constructors, only declared globals
+ * defined, only allowed functions used). Returns 0, or -1 with the violations in
+ * r->message and the chapter scored 0. */
+int policy_check(const struct grade_config *cfg, const struct chapter *ch,
+                 struct chapter_result *r);
 
 /* run.c: runs the tests and fills r->tests from Check's XML log. */
 int run_chapter(const struct grade_config *cfg, const struct chapter *ch,

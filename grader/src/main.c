@@ -134,7 +134,8 @@ static void grade_chapter(const struct grade_config *cfg, const struct chapter *
 {
     double start = monotonic_seconds();
     chapter_result_init(r, ch);
-    if (collect_chapter(cfg, ch, r) == 0 && build_chapter(cfg, ch, r) == 0)
+    if (collect_chapter(cfg, ch, r) == 0 && build_chapter(cfg, ch, r) == 0 &&
+        policy_check(cfg, ch, r) == 0)
         run_chapter(cfg, ch, r);
     score_chapter(r);
     r->seconds = monotonic_seconds() - start;

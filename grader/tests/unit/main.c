@@ -32,6 +32,7 @@ int main(void)
     srunner_add_suite(sr, checklog_suite());
     srunner_add_suite(sr, collect_suite());
     srunner_add_suite(sr, command_suite());
+    srunner_add_suite(sr, completions_suite());
     srunner_add_suite(sr, report_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);

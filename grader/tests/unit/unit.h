@@ -10,6 +10,7 @@ Suite *chapter_suite(void);
 Suite *checklog_suite(void);
 Suite *collect_suite(void);
 Suite *command_suite(void);
+Suite *completions_suite(void);
 Suite *report_suite(void);
 
 /* A fresh temporary folder (removed by the test process's exit is not guaranteed:
