@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,9 +39,32 @@ void wb_test_completed(const char *name)
                   "cannot record that the test ran to its end: %s", strerror(errno));
 }
 
-void wb_test_begin(void)
+/* Under valgrind, the grader needs to know which process ran which test: each test
+ * appends "PID NAME" to the file named by WB_PID_LOG. */
+static void log_test_pid(const char *name)
+{
+    const char *path = getenv("WB_PID_LOG");
+    if (path == NULL)
+        return;
+    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return;
+    char line[512];
+    int len = snprintf(line, sizeof line, "%d %s\n", (int)getpid(), name);
+    if (len > 0 && (size_t)len < sizeof line)
+        wb_write_full(fd, line, (size_t)len);
+    close(fd);
+}
+
+void wb_test_begin(const char *name)
 {
     test_pid = getpid();
+    /* Check's runner handles SIGTERM and SIGINT by killing its process group; a test
+     * and the processes it forks must not inherit that: terminate() of a child must
+     * end the child only. */
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGINT, SIG_DFL);
+    log_test_pid(name);
 }
 
 void wb_exit_if_stray(void)

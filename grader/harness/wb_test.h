@@ -18,7 +18,7 @@
 #include "wb_proc.h"
 
 /* Called by WB_TEST around every test body; not for direct use. */
-void wb_test_begin(void);
+void wb_test_begin(const char *name);
 void wb_test_end(void);
 void wb_test_completed(const char *name);
 
@@ -31,7 +31,7 @@ void wb_test_set_completion_channel(int fd, const char *token);
     static void name##_fn(int _i CK_ATTRIBUTE_UNUSED)                          \
     {                                                                          \
         tcase_fn_start(#name, __FILE__, __LINE__);                             \
-        wb_test_begin();                                                       \
+        wb_test_begin(#name);                                                  \
         name##_body();                                                         \
         wb_test_end();                                                         \
         wb_test_completed(#name);                                              \

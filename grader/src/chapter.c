@@ -14,6 +14,9 @@ static const char *const top_keys[] = {"title",    "student_files", "timeout",
                                        NULL};
 static const char *const test_keys[] = {"name", "points", "timeout", "valgrind", NULL};
 static const char *const analysis_keys[] = {"helgrind", "memcheck", NULL};
+static const char *const analysis_item_keys[] = {"points", NULL};
+
+enum { DEFAULT_ANALYSIS_POINTS = 2 };
 
 /* Writes "FILE:LINE: message" into err and returns -1. */
 static int fail_at(char *err, size_t errlen, const char *file, const config_setting_t *at,
@@ -156,6 +159,29 @@ static int read_tests(const config_setting_t *root, struct chapter *ch, double d
     return 0;
 }
 
+/* `tool = true;` (on, default points), `tool = false;`, or `tool = { points = N; };` */
+static int read_analysis(const config_setting_t *group, const char *tool,
+                         struct analysis_spec *out, const char *file, char *err, size_t errlen)
+{
+    config_setting_t *s = config_setting_get_member(group, tool);
+    *out = (struct analysis_spec){0};
+    if (s == NULL)
+        return 0;
+    if (config_setting_type(s) == CONFIG_TYPE_BOOL) {
+        out->on = config_setting_get_bool(s);
+        out->points = out->on ? DEFAULT_ANALYSIS_POINTS : 0;
+        return 0;
+    }
+    if (!config_setting_is_group(s))
+        return fail_at(err, errlen, file, s, "'%s' must be true, false or { points = N; }",
+                       tool);
+    if (check_keys(s, analysis_item_keys, file, err, errlen) < 0 ||
+        read_number(s, "points", DEFAULT_ANALYSIS_POINTS, &out->points, file, err, errlen) < 0)
+        return -1;
+    out->on = true;
+    return 0;
+}
+
 static int read_analyses(const config_setting_t *root, struct chapter *ch, const char *file,
                          char *err, size_t errlen)
 {
@@ -166,11 +192,22 @@ static int read_analyses(const config_setting_t *root, struct chapter *ch, const
         return fail_at(err, errlen, file, a, "'analyses' must be a group { memcheck = true; }");
     if (check_keys(a, analysis_keys, file, err, errlen) < 0)
         return -1;
-    int on;
-    if (config_setting_lookup_bool(a, "helgrind", &on))
-        ch->helgrind = on;
-    if (config_setting_lookup_bool(a, "memcheck", &on))
-        ch->memcheck = on;
+    if (read_analysis(a, "helgrind", &ch->helgrind, file, err, errlen) < 0 ||
+        read_analysis(a, "memcheck", &ch->memcheck, file, err, errlen) < 0)
+        return -1;
+    return 0;
+}
+
+/* An analysis runs the tests marked valgrind = true: it needs at least one. */
+static int check_analysis_tests(const struct chapter *ch, const char *file, char *err,
+                                size_t errlen)
+{
+    bool any = false;
+    for (size_t i = 0; i < ch->n_tests; i++)
+        any = any || ch->tests[i].valgrind;
+    if ((ch->helgrind.on || ch->memcheck.on) && !any)
+        return fail_at(err, errlen, file, NULL,
+                       "analyses are on but no test is marked 'valgrind = true;'");
     return 0;
 }
 
@@ -192,7 +229,7 @@ static int read_config(const config_t *cfg, struct chapter *ch, const char *file
                          &ch->n_allowed_functions, file, err, errlen) < 0 ||
         read_analyses(root, ch, file, err, errlen) < 0)
         return -1;
-    return 0;
+    return check_analysis_tests(ch, file, err, errlen);
 }
 
 /* The folder name of dir: its last path component. */

@@ -27,7 +27,10 @@ struct chapter {
     size_t n_student_files;
     struct test_spec *tests;
     size_t n_tests;
-    bool helgrind, memcheck; /* analyses that apply (run by a later stage) */
+    struct analysis_spec {
+        bool on;
+        double points; /* earned when the analysis finds nothing in the student's code */
+    } helgrind, memcheck;
     char **allowed_functions; /* beyond grader/policy.cfg's list */
     size_t n_allowed_functions;
 };
@@ -58,6 +61,28 @@ struct test_verdict {
     bool reported; /* the test log held a record for it */
 };
 
+/* One distinct problem valgrind found in the student's code. */
+struct finding {
+    char *kind;     /* valgrind's: Race, LockOrder, Leak_DefinitelyLost, InvalidWrite, ... */
+    char *message;  /* what a student reads: the lines, their source, the hint */
+    char **where;   /* "src/x.c:12", the student's lines involved, sorted */
+    size_t n_where;
+    char *variable; /* the variable or block involved, when valgrind says */
+    char *test;     /* the first test that showed it */
+};
+
+struct analysis_result {
+    const char *tool;   /* "helgrind" or "memcheck" */
+    bool ran;
+    char *message;      /* why it did not run, or why its points were not earned */
+    int errors;         /* distinct findings charged to the student */
+    int ignored;        /* errors outside the student's code, or known false alarms */
+    struct finding *findings;
+    size_t n_findings;
+    double score, max_score;
+    double seconds;
+};
+
 struct chapter_result {
     const struct chapter *chapter;
     enum chapter_status status;
@@ -65,8 +90,12 @@ struct chapter_result {
     char **notes;  /* things the student should know beyond the test lines */
     size_t n_notes;
     struct test_verdict *tests; /* one per chapter->tests, same order */
+    struct analysis_result helgrind, memcheck;
     double score, max_score;
     double seconds;
+    struct {
+        double collect, build, check, run, analyse;
+    } stage_seconds;
 };
 
 void chapter_result_init(struct chapter_result *r, const struct chapter *ch);
@@ -106,9 +135,30 @@ char *build_object_path(const char *source);
 int policy_check(const struct grade_config *cfg, const struct chapter *ch,
                  struct chapter_result *r);
 
+/* run.c: the environment test runners get: the grader's without CK_* and WB_*
+ * settings (a student's CK_FORK=no must not change grading), with fork mode, and
+ * extra ("NAME=value", may be NULL). The strings are not copied: free only the array. */
+char **runner_environment(char *extra);
+
 /* run.c: runs the tests and fills r->tests from Check's XML log. */
 int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
                 struct chapter_result *r);
+
+/* analyse.c: runs the tests marked valgrind = true under helgrind and memcheck, as
+ * the chapter's metadata asks, and records their findings in r->helgrind and
+ * r->memcheck. */
+void analyse_chapter(const struct grade_config *cfg, const struct chapter *ch,
+                     struct chapter_result *r);
+
+/* valgrindlog.c: reads valgrind XML files (one per process) into findings. */
+struct valgrind_scope {
+    const char *work;           /* student frames are work/<student file> */
+    const struct chapter *chapter;
+    const char *pid_log;        /* "PID TEST" lines written by the harness */
+};
+void valgrind_read(const struct valgrind_scope *scope, const char *xml_dir, const char *tool,
+                   struct analysis_result *a);
+void analysis_result_free(struct analysis_result *a);
 
 /* checklog.c: reads one Check XML log into r->tests (setting `reported`); records
  * that are unknown, cut off or duplicated (also across logs) never count as passes.

@@ -129,14 +129,30 @@ static const struct chapter **select_chapters(const struct options *o,
     return sel;
 }
 
+/* Seconds since *mark, and moves the mark to now. */
+static double lap(double *mark)
+{
+    double now = monotonic_seconds(), seconds = now - *mark;
+    *mark = now;
+    return seconds;
+}
+
 static void grade_chapter(const struct grade_config *cfg, const struct chapter *ch,
                           struct chapter_result *r)
 {
-    double start = monotonic_seconds();
+    double start = monotonic_seconds(), mark = start;
     chapter_result_init(r, ch);
-    if (collect_chapter(cfg, ch, r) == 0 && build_chapter(cfg, ch, r) == 0 &&
-        policy_check(cfg, ch, r) == 0)
-        run_chapter(cfg, ch, r);
+    bool ok = collect_chapter(cfg, ch, r) == 0;
+    r->stage_seconds.collect = lap(&mark);
+    ok = ok && build_chapter(cfg, ch, r) == 0;
+    r->stage_seconds.build = lap(&mark);
+    ok = ok && policy_check(cfg, ch, r) == 0;
+    r->stage_seconds.check = lap(&mark);
+    ok = ok && run_chapter(cfg, ch, r) == 0;
+    r->stage_seconds.run = lap(&mark);
+    if (ok && !command_interrupted())
+        analyse_chapter(cfg, ch, r);
+    r->stage_seconds.analyse = lap(&mark);
     score_chapter(r);
     r->seconds = monotonic_seconds() - start;
 }

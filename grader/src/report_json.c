@@ -1,8 +1,10 @@
 /* report_json.c - stage 6b: the JSON report other tools read (jansson).
  *
  * Shape: { score, max_score, chapters: [ { id, title, score, max_score, status,
- * message, notes[], seconds, tests: [ { name, status, score, max_score, message,
- * location } ] } ] }. The names are fixed: tools rely on them. */
+ * message, notes[], seconds, stage_seconds, tests: [ { name, status, score, max_score,
+ * message, location } ], analysis: { helgrind, memcheck: { ran, errors, ignored, score,
+ * max_score, seconds, message, findings: [ { kind, message, where[], variable, test } ]
+ * } } } ] }. The names are fixed: tools rely on them. */
 #include "grader.h"
 
 #include <jansson.h>
@@ -21,6 +23,26 @@ static json_t *test_json(const struct test_verdict *t)
                      string_or_null(t->location));
 }
 
+static json_t *finding_json(const struct finding *f)
+{
+    json_t *where = json_array();
+    for (size_t i = 0; i < f->n_where; i++)
+        json_array_append_new(where, json_string(f->where[i]));
+    return json_pack("{s:s, s:s, s:o, s:o, s:s}", "kind", f->kind, "message", f->message,
+                     "where", where, "variable", string_or_null(f->variable), "test", f->test);
+}
+
+static json_t *analysis_json(const struct analysis_result *a)
+{
+    json_t *findings = json_array();
+    for (size_t i = 0; i < a->n_findings; i++)
+        json_array_append_new(findings, finding_json(&a->findings[i]));
+    return json_pack("{s:b, s:i, s:i, s:f, s:f, s:f, s:o, s:o}", "ran", a->ran, "errors",
+                     a->errors, "ignored", a->ignored, "score", a->score, "max_score",
+                     a->max_score, "seconds", a->seconds, "message",
+                     string_or_null(a->message), "findings", findings);
+}
+
 static json_t *chapter_json(const struct chapter_result *r)
 {
     json_t *tests = json_array();
@@ -29,11 +51,17 @@ static json_t *chapter_json(const struct chapter_result *r)
     json_t *notes = json_array();
     for (size_t i = 0; i < r->n_notes; i++)
         json_array_append_new(notes, json_string(r->notes[i]));
-    return json_pack("{s:s, s:s, s:f, s:f, s:s, s:o, s:o, s:f, s:o}", "id", r->chapter->id,
-                     "title", r->chapter->title, "score", r->score, "max_score", r->max_score,
-                     "status", chapter_status_name(r->status), "message",
-                     string_or_null(r->message), "notes", notes, "seconds", r->seconds,
-                     "tests", tests);
+    json_t *analysis = json_pack("{s:o, s:o}", "helgrind", analysis_json(&r->helgrind),
+                                 "memcheck", analysis_json(&r->memcheck));
+    json_t *stages = json_pack("{s:f, s:f, s:f, s:f, s:f}", "collect", r->stage_seconds.collect,
+                               "build", r->stage_seconds.build, "check", r->stage_seconds.check,
+                               "run", r->stage_seconds.run, "analyse",
+                               r->stage_seconds.analyse);
+    return json_pack("{s:s, s:s, s:f, s:f, s:s, s:o, s:o, s:f, s:o, s:o, s:o}", "id",
+                     r->chapter->id, "title", r->chapter->title, "score", r->score,
+                     "max_score", r->max_score, "status", chapter_status_name(r->status),
+                     "message", string_or_null(r->message), "notes", notes, "seconds",
+                     r->seconds, "stage_seconds", stages, "tests", tests, "analysis", analysis);
 }
 
 int report_json_write(const char *path, const struct chapter_result *rs, size_t n, char *err,

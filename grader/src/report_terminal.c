@@ -50,6 +50,30 @@ static void print_test(FILE *out, const struct test_verdict *t, const struct sty
     }
 }
 
+static const char *analysis_label(const char *tool)
+{
+    return strcmp(tool, "helgrind") == 0 ? "race-free (helgrind)" : "leak-free (memcheck)";
+}
+
+/* One scored line per analysis, then each finding with its lines and hint. */
+static void print_analysis(FILE *out, const struct analysis_result *a, const struct style *st)
+{
+    if (a->max_score <= 0 && !a->ran)
+        return;
+    bool earned = a->score >= a->max_score && a->max_score > 0;
+    fprintf(out, "  %s%-7s%s %-*s %5g/%g  %s(%d found, %d ignored, %.1f s)%s\n",
+            earned ? st->pass : st->fail, earned ? "PASS" : "FAIL", st->off, NAME_WIDTH,
+            analysis_label(a->tool), a->score, a->max_score, st->dim, a->errors, a->ignored,
+            a->seconds, st->off);
+    if (a->message)
+        fprintf(out, "          %s\n", a->message);
+    for (size_t i = 0; i < a->n_findings; i++) {
+        fprintf(out, "          %s[%s] in test %s%s\n", st->bold, a->findings[i].kind,
+                a->findings[i].test, st->off);
+        print_indented(out, a->findings[i].message, "          ");
+    }
+}
+
 void report_chapter_terminal(FILE *out, const struct chapter_result *r, bool colour)
 {
     struct style st = style_for(colour);
@@ -62,13 +86,18 @@ void report_chapter_terminal(FILE *out, const struct chapter_result *r, bool col
     } else if (r->status == CHAPTER_ERROR) {
         fprintf(out, "  %sNOT GRADED%s: %s\n", st.fail, st.off, r->message);
     }
-    if (r->status == CHAPTER_GRADED)
+    if (r->status == CHAPTER_GRADED) {
         for (size_t i = 0; i < ch->n_tests; i++)
             print_test(out, &r->tests[i], &st);
+        print_analysis(out, &r->helgrind, &st);
+        print_analysis(out, &r->memcheck, &st);
+    }
     for (size_t i = 0; i < r->n_notes; i++)
         fprintf(out, "  note: %s\n", r->notes[i]);
-    fprintf(out, "  %sChapter %s: %g/%g%s  %s(%.1f s)%s\n", st.bold, ch->id, r->score,
-            r->max_score, st.off, st.dim, r->seconds, st.off);
+    fprintf(out, "  %sChapter %s: %g/%g%s  %s(%.1f s: build %.1f, tests %.1f, analyses %.1f)%s\n",
+            st.bold, ch->id, r->score, r->max_score, st.off, st.dim, r->seconds,
+            r->stage_seconds.collect + r->stage_seconds.build + r->stage_seconds.check,
+            r->stage_seconds.run, r->stage_seconds.analyse, st.off);
 }
 
 void report_total_terminal(FILE *out, const struct chapter_result *rs, size_t n, bool colour)

@@ -14,6 +14,9 @@ void chapter_result_init(struct chapter_result *r, const struct chapter *ch)
         r->tests[i].message = xstrdup("not run");
         r->max_score += ch->tests[i].points;
     }
+    r->helgrind = (struct analysis_result){.tool = "helgrind", .max_score = ch->helgrind.points};
+    r->memcheck = (struct analysis_result){.tool = "memcheck", .max_score = ch->memcheck.points};
+    r->max_score += ch->helgrind.points + ch->memcheck.points;
 }
 
 void chapter_result_fail_all(struct chapter_result *r, enum test_status status,
@@ -51,4 +54,6 @@ void chapter_result_free(struct chapter_result *r)
     free(r->notes);
     free(r->tests);
     free(r->message);
+    analysis_result_free(&r->helgrind);
+    analysis_result_free(&r->memcheck);
 }

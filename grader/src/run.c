@@ -17,20 +17,20 @@ extern char **environ;
 
 enum { LIST_TIMEOUT_S = 30, RUNNER_OVERHEAD_S = 30 };
 
-/* The grader's environment without Check's settings, plus the ones it needs: a
- * student's CK_FORK=no or CK_RUN_CASE must not change how grading runs. */
-static char **runner_environment(void)
+char **runner_environment(char *extra)
 {
     size_t n = 0;
     while (environ[n])
         n++;
-    char **env = xcalloc(n + 3, sizeof *env);
+    char **env = xcalloc(n + 4, sizeof *env);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
-        if (strncmp(environ[i], "CK_", 3) != 0)
+        if (strncmp(environ[i], "CK_", 3) != 0 && strncmp(environ[i], "WB_", 3) != 0)
             env[k++] = environ[i];
     env[k++] = "CK_FORK=yes";
     env[k++] = "CK_VERBOSITY=normal";
+    if (extra)
+        env[k++] = extra;
     return env;
 }
 
@@ -226,7 +226,7 @@ int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
                 struct chapter_result *r)
 {
     char *work = path_join(cfg->workdir, ch->id);
-    char **env = runner_environment();
+    char **env = runner_environment(NULL);
     bool *todo = xcalloc(ch->n_tests, sizeof *todo);
     char *log_path = path_join(work, "build/completions.log");
     struct completions completions = {.fd = -1};

@@ -11,6 +11,12 @@ void score_chapter(struct chapter_result *r)
         r->score += t->score;
         r->max_score += t->spec->points;
     }
+    /* analyse.c decides an analysis's score; here it only counts */
+    const struct analysis_result *analyses[] = {&r->helgrind, &r->memcheck};
+    for (size_t i = 0; i < 2; i++) {
+        r->score += analyses[i]->score;
+        r->max_score += analyses[i]->max_score;
+    }
 }
 
 void score_total(const struct chapter_result *rs, size_t n, double *score, double *max)

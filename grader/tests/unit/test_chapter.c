@@ -8,7 +8,7 @@ static const char valid_cfg[] =
     "title = \"fork\";\n"
     "student_files = [ \"src/a.c\", \"src/b.c\" ];\n"
     "timeout = 5;\n"
-    "analyses = { helgrind = true; memcheck = false; };\n"
+    "analyses = { helgrind = true; memcheck = { points = 3; }; };\n"
     "tests = (\n"
     "  { name = \"t_one\"; points = 2; },\n"
     "  { name = \"t_two\"; points = 1.5; timeout = 30.0; valgrind = true; }\n"
@@ -44,7 +44,8 @@ START_TEST(valid_metadata_is_read)
     ck_assert_double_eq(ch.tests[1].points, 1.5);
     ck_assert_double_eq(ch.tests[1].timeout, 30);
     ck_assert(ch.tests[1].valgrind);
-    ck_assert(ch.helgrind && !ch.memcheck);
+    ck_assert(ch.helgrind.on && ch.helgrind.points == 2); /* true: the default points */
+    ck_assert(ch.memcheck.on && ch.memcheck.points == 3);
     chapter_free(&ch);
 }
 END_TEST
@@ -72,6 +73,12 @@ static const struct {
     {"title=\"x\"; titel=\"y\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1;});",
      "unknown setting 'titel'"},
     {"title=\"x\" student_files", "syntax error"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; analyses={memcheck=true;};"
+     "tests=({name=\"t\"; points=1;});",
+     "no test is marked 'valgrind = true;'"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; analyses={memcheck={point=1;};};"
+     "tests=({name=\"t\"; points=1; valgrind=true;});",
+     "unknown setting 'point'"},
 };
 
 START_TEST(broken_metadata_is_explained)

@@ -1,0 +1,170 @@
+/* analyse.c - stage 4: helgrind and memcheck over the chapter's small tests.
+ *
+ * The tests marked `valgrind = true` in chapter.cfg run once more, under each tool the
+ * chapter asks for, in one valgrind per tool (Check's fork mode: one XML file per
+ * process, %p). Timeouts are stretched, since valgrind is 10-400 times slower. The
+ * tests' verdicts under valgrind do not count: only what the tool finds in the
+ * student's code does. An analysis's points are earned when it ran to its end,
+ * found nothing, and every test it covers passed on its own: a skeleton that does
+ * nothing must not be "race-free". */
+#include "grader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "command.h"
+
+enum { VALGRIND_OVERHEAD_S = 60 };
+
+struct tool {
+    const char *name;
+    double slowdown; /* how much longer a test may take under this tool */
+    const char *const *options;
+};
+
+static const char *const helgrind_options[] = {"--tool=helgrind", NULL};
+static const char *const memcheck_options[] = {
+    "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite",
+    "--errors-for-leak-kinds=definite", NULL};
+static const struct tool helgrind = {"helgrind", 30, helgrind_options};
+static const struct tool memcheck = {"memcheck", 20, memcheck_options};
+
+struct args {
+    char **items;
+    size_t n, cap;
+};
+
+static void push(struct args *a, char *owned)
+{
+    if (a->n + 2 > a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 32;
+        a->items = realloc(a->items, a->cap * sizeof *a->items);
+        if (a->items == NULL)
+            abort();
+    }
+    a->items[a->n++] = owned;
+    a->items[a->n] = NULL;
+}
+
+static void free_args(struct args *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->items[i]);
+    free(a->items);
+}
+
+/* valgrind OPTIONS build/runner --xml-dir build/vg/xml --timeout ... NAME ... */
+static struct args valgrind_argv(const struct grade_config *cfg, const struct tool *tool,
+                                 const struct chapter *ch, double *deadline)
+{
+    struct args a = {0};
+    push(&a, xstrdup("valgrind"));
+    for (const char *const *o = tool->options; *o; o++)
+        push(&a, xstrdup(*o));
+    push(&a, xstrdup("--xml=yes"));
+    push(&a, xasprintf("--xml-file=build/vg/%s.%%p.xml", tool->name));
+    char *supp = path_join(cfg->root, "grader/valgrind.supp");
+    if (is_file(supp))
+        push(&a, xasprintf("--suppressions=%s", supp));
+    free(supp);
+    push(&a, xstrdup("build/runner"));
+    push(&a, xstrdup("--xml-dir"));
+    push(&a, xstrdup("build/vg/xml"));
+    *deadline = VALGRIND_OVERHEAD_S;
+    for (size_t i = 0; i < ch->n_tests; i++) {
+        if (!ch->tests[i].valgrind)
+            continue;
+        double t = ch->tests[i].timeout * tool->slowdown;
+        push(&a, xstrdup("--timeout"));
+        push(&a, xasprintf("%s=%g", ch->tests[i].name, t));
+        *deadline += t;
+    }
+    for (size_t i = 0; i < ch->n_tests; i++)
+        if (ch->tests[i].valgrind)
+            push(&a, xstrdup(ch->tests[i].name));
+    return a;
+}
+
+/* Runs the tool; false (with a->message) when it could not run to its end. */
+static bool run_tool(const struct grade_config *cfg, const struct chapter *ch,
+                     const struct tool *tool, const char *work, struct analysis_result *a)
+{
+    char *pid_log = xasprintf("%s/build/vg/%s.pids", work, tool->name);
+    char *pid_var = xasprintf("WB_PID_LOG=%s", pid_log);
+    char **env = runner_environment(pid_var);
+    double deadline;
+    struct args argv = valgrind_argv(cfg, tool, ch, &deadline);
+    char *log = xasprintf("%s/build/vg/%s.log", work, tool->name);
+    struct command cmd = {.argv = argv.items, .cwd = work, .output_path = log, .env = env,
+                          .timeout_s = deadline, .own_session = true};
+    struct command_outcome out;
+    bool ok = false;
+    if (command_run(&cmd, &out) < 0) {
+        a->message = xasprintf("valgrind could not start: %s", strerror(out.exec_errno));
+    } else {
+        char *xml_dir = path_join(work, "build/vg");
+        struct valgrind_scope scope = {work, ch, pid_log};
+        valgrind_read(&scope, xml_dir, tool->name, a);
+        free(xml_dir);
+        a->ran = true;
+        ok = !out.timed_out;
+        if (out.timed_out)
+            a->message = xasprintf("%s did not finish within %.0f s", tool->name, deadline);
+    }
+    a->seconds = out.seconds;
+    free(log);
+    free_args(&argv);
+    free(env);
+    free(pid_var);
+    free(pid_log);
+    return ok;
+}
+
+/* The tests the analysis covers must pass first: names of those that did not. */
+static char *covered_tests_not_passed(const struct chapter_result *r)
+{
+    char *list = NULL;
+    for (size_t i = 0; i < r->chapter->n_tests; i++) {
+        if (!r->chapter->tests[i].valgrind || r->tests[i].status == TEST_PASSED)
+            continue;
+        char *longer = xasprintf("%s%s%s", list ? list : "", list ? ", " : "",
+                                 r->chapter->tests[i].name);
+        free(list);
+        list = longer;
+    }
+    return list;
+}
+
+static void analyse_with(const struct grade_config *cfg, const struct chapter *ch,
+                         const struct analysis_spec *spec, const struct tool *tool,
+                         struct chapter_result *r, struct analysis_result *a)
+{
+    a->tool = tool->name;
+    a->max_score = spec->points;
+    if (!spec->on || r->status != CHAPTER_GRADED)
+        return;
+    char *work = path_join(cfg->workdir, ch->id);
+    char *vg_dir = path_join(work, "build/vg/xml");
+    bool finished = remove_tree(vg_dir) == 0 && mkdir_p(vg_dir) == 0 &&
+                    run_tool(cfg, ch, tool, work, a);
+    char *failing = covered_tests_not_passed(r);
+    if (finished && a->errors == 0 && failing == NULL) {
+        a->score = spec->points;
+    } else if (finished && a->errors == 0) {
+        a->message = xasprintf("not earned until the tests it covers pass: %s", failing);
+    } else if (a->message == NULL && !finished) {
+        a->message = xasprintf("%s could not run", tool->name);
+    }
+    free(failing);
+    free(vg_dir);
+    free(work);
+}
+
+void analyse_chapter(const struct grade_config *cfg, const struct chapter *ch,
+                     struct chapter_result *r)
+{
+    analyse_with(cfg, ch, &ch->helgrind, &helgrind, r, &r->helgrind);
+    analyse_with(cfg, ch, &ch->memcheck, &memcheck, r, &r->memcheck);
+}
