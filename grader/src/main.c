@@ -18,7 +18,7 @@
 enum { EXIT_CANNOT_GRADE = 2 };
 
 struct options {
-    char *root, *submission, *json_path, *workdir;
+    char *root, *submission, *json_path, *workdir, *chapters_dir;
     char **chapters;
     size_t n_chapters;
     bool keep, list;
@@ -36,6 +36,8 @@ static const char usage_text[] =
     "  --keep            keep the work folder (builds, logs) and print where it is\n"
     "  --workdir DIR     build and run in DIR instead of a fresh temporary folder\n"
     "  --root DIR        the workbook (default: the folder above this program's bin/)\n"
+    "  --chapters DIR    the chapters (metadata, headers, tests) to grade against\n"
+    "                    (default: ROOT/chapters)\n"
     "  --color, --no-color\n"
     "  -h, --help\n\n"
     "Exit status: 0 when grading ran, whatever the score; 2 when it could not.\n";
@@ -67,6 +69,7 @@ static struct options parse_options(int argc, char **argv)
         {"workdir", required_argument, 0, 'w'},    {"keep", no_argument, 0, 'k'},
         {"list", no_argument, 0, 'l'},             {"color", no_argument, 0, 'C'},
         {"no-color", no_argument, 0, 'N'},         {"help", no_argument, 0, 'h'},
+        {"chapters", required_argument, 0, 'D'},
         {0, 0, 0, 0}};
     struct options o = {.colour = -1};
     o.chapters = xcalloc((size_t)argc, sizeof *o.chapters);
@@ -78,6 +81,7 @@ static struct options parse_options(int argc, char **argv)
         case 'j': o.json_path = optarg; break;
         case 'r': o.root = optarg; break;
         case 'w': o.workdir = optarg; break;
+        case 'D': o.chapters_dir = optarg; break;
         case 'k': o.keep = true; break;
         case 'l': o.list = true; break;
         case 'C': o.colour = 1; break;
@@ -188,7 +192,10 @@ int main(int argc, char **argv)
     char *root = o.root ? realpath(o.root, NULL) : default_root();
     if (root == NULL)
         cannot_grade("the workbook folder '%s' does not exist", o.root);
-    char *chapters_dir = path_join(root, "chapters");
+    char *chapters_dir = o.chapters_dir ? realpath(o.chapters_dir, NULL)
+                                        : path_join(root, "chapters");
+    if (chapters_dir == NULL)
+        cannot_grade("the chapters folder '%s' does not exist", o.chapters_dir);
     struct chapter *chs;
     size_t n_chs;
     char err[1024];

@@ -21,15 +21,15 @@ static char *fixtures[MAX_FIXTURES];
 static int n_fixtures;
 
 /* Runs bin/grade and returns its JSON report; the test fails if grade did not run. */
-static json_t *grade(const char *submission, const char *chapter)
+static json_t *grade_in(const char *chapters, const char *submission, const char *chapter)
 {
     char dir[] = "/tmp/grade-verdict.XXXXXX";
     ck_assert_ptr_nonnull(mkdtemp(dir));
     char *json = path_join(dir, "report.json"), *log = path_join(dir, "grade.log");
-    char *cmd = xasprintf("bin/grade --root . --no-color --submission '%s' %s%s --json '%s' "
-                          ">'%s' 2>&1",
-                          submission, chapter ? "--chapter " : "", chapter ? chapter : "",
-                          json, log);
+    char *cmd = xasprintf("bin/grade --root . --no-color --chapters '%s' --submission '%s' "
+                          "%s%s --json '%s' >'%s' 2>&1",
+                          chapters, submission, chapter ? "--chapter " : "",
+                          chapter ? chapter : "", json, log);
     int status = system(cmd);
     char *output = read_text_file(log, 8192);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
@@ -43,6 +43,11 @@ static json_t *grade(const char *submission, const char *chapter)
     free(json);
     remove_tree(dir);
     return report;
+}
+
+static json_t *grade(const char *submission, const char *chapter)
+{
+    return grade_in("chapters", submission, chapter);
 }
 
 static const char *str(json_t *obj, const char *key)
@@ -192,6 +197,47 @@ static bool process_named(const char *comm)
     return found;
 }
 
+/* expect.analysis.TOOL: { score, errors, kind, where } against the report's. */
+static void check_analysis(json_t *chapter, json_t *expected)
+{
+    const char *tool;
+    json_t *want;
+    json_object_foreach(expected, tool, want)
+    {
+        json_t *got = json_object_get(json_object_get(chapter, "analysis"), tool);
+        ck_assert_msg(got != NULL, "the report has no %s analysis", tool);
+        json_t *findings = json_object_get(got, "findings");
+        char *summary = xasprintf("%s: score %g, %d errors, message %s, first finding %s",
+                                  tool, num(got, "score"),
+                                  (int)json_integer_value(json_object_get(got, "errors")),
+                                  str(got, "message"),
+                                  str(json_array_get(findings, 0), "message"));
+        if (json_object_get(want, "score"))
+            ck_assert_msg(num(got, "score") == num(want, "score"), "%s; expected score %g",
+                          summary, num(want, "score"));
+        if (json_object_get(want, "errors"))
+            ck_assert_msg(json_integer_value(json_object_get(got, "errors")) ==
+                              json_integer_value(json_object_get(want, "errors")),
+                          "%s; expected %d errors", summary,
+                          (int)json_integer_value(json_object_get(want, "errors")));
+        size_t i;
+        json_t *f;
+        bool kind_found = !json_object_get(want, "kind"), where_found = !json_object_get(want, "where");
+        json_array_foreach(findings, i, f)
+        {
+            kind_found = kind_found || strcmp(str(f, "kind"), str(want, "kind")) == 0;
+            size_t k;
+            json_t *w;
+            json_array_foreach(json_object_get(f, "where"), k, w) where_found =
+                where_found || strstr(json_string_value(w), str(want, "where")) != NULL;
+        }
+        ck_assert_msg(kind_found, "%s; expected a finding of kind %s", summary,
+                      str(want, "kind"));
+        ck_assert_msg(where_found, "%s; expected a finding at %s", summary, str(want, "where"));
+        free(summary);
+    }
+}
+
 static void check_expectations(json_t *chapter, json_t *expect)
 {
     if (json_object_get(expect, "status"))
@@ -210,6 +256,7 @@ static void check_expectations(json_t *chapter, json_t *expect)
                          str(expect, "message"));
     check_tests(chapter, json_object_get(expect, "tests"));
     check_notes(chapter, json_object_get(expect, "notes"));
+    check_analysis(chapter, json_object_get(expect, "analysis"));
     size_t i;
     json_t *name;
     json_array_foreach(json_object_get(expect, "no_process_named"), i, name)
@@ -222,8 +269,8 @@ static void check_expectations(json_t *chapter, json_t *expect)
 static char *make_submission(const char *fixture, json_t *spec)
 {
     const char *chapter = str(spec, "chapter"), *base = str(spec, "base");
-    ck_assert_msg(strcmp(base, "solutions") == 0 || strcmp(base, "chapters") == 0,
-                  "%s: base must be \"solutions\" or \"chapters\"", fixture);
+    ck_assert_msg(base[0] != '\0' && base[0] != '/' && strstr(base, "..") == NULL,
+                  "%s: base must be a folder of the workbook, like \"solutions\"", fixture);
     char *dir = xstrdup("/tmp/grade-fixture.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
     char *from = xasprintf("%s/%s", base, chapter), *to = path_join(dir, chapter);
@@ -245,7 +292,8 @@ START_TEST(fixture_gets_expected_verdict)
     json_t *spec = json_load_file(spec_path, 0, &error);
     ck_assert_msg(spec != NULL, "%s: %s (line %d)", spec_path, error.text, error.line);
     char *submission = make_submission(fixture, spec);
-    json_t *report = grade(submission, str(spec, "chapter"));
+    const char *chapters = json_object_get(spec, "chapters") ? str(spec, "chapters") : "chapters";
+    json_t *report = grade_in(chapters, submission, str(spec, "chapter"));
     json_t *chapter = json_array_get(json_object_get(report, "chapters"), 0);
     ck_assert_msg(chapter != NULL, "%s: the report has no chapter", fixture);
     check_expectations(chapter, json_object_get(spec, "expect"));
