@@ -294,6 +294,7 @@ void chapter_free(struct chapter *ch)
     free(ch->id);
     free(ch->dir);
     free(ch->title);
+    free(ch->load_error);
     memset(ch, 0, sizeof *ch);
 }
 
@@ -342,21 +343,22 @@ int chapters_load_all(const char *chapters_dir, struct chapter **out, size_t *n,
         return -1;
     }
     *out = xcalloc(count, sizeof **out);
-    int rc = 0;
     for (size_t i = 0; i < count; i++) {
-        if (rc == 0 && chapter_load(dirs[i], &(*out)[i], err, errlen) < 0)
-            rc = -1;
+        struct chapter *ch = &(*out)[i];
+        char why[1024];
+        if (chapter_load(dirs[i], ch, why, sizeof why) < 0) {
+            /* keep it, named, so that it is reported and the others still graded */
+            ch->dir = xstrdup(dirs[i]);
+            ch->id = xstrdup(base_name(dirs[i]));
+            ch->number = atoi(ch->id);
+            ch->title = xstrdup(ch->id);
+            ch->load_error = xstrdup(why);
+        }
         free(dirs[i]);
     }
     free(dirs);
-    *n = rc == 0 ? count : 0;
-    if (rc < 0) {
-        for (size_t i = 0; i < count; i++)
-            chapter_free(&(*out)[i]);
-        free(*out);
-        *out = NULL;
-    }
-    return rc;
+    *n = count;
+    return 0;
 }
 
 const struct chapter *chapter_find(const struct chapter *chs, size_t n, const char *key)

@@ -33,6 +33,8 @@ struct chapter {
     } helgrind, memcheck;
     char **allowed_functions; /* beyond grader/policy.cfg's list */
     size_t n_allowed_functions;
+    char *load_error; /* set when chapter.cfg could not be read: then only id, number,
+                         dir and title (the id) are set, and the chapter is not graded */
 };
 
 /* Reads dir/chapter.cfg. On error returns -1 and writes a message naming the file and
@@ -40,7 +42,9 @@ struct chapter {
 int chapter_load(const char *dir, struct chapter *out, char *err, size_t errlen);
 void chapter_free(struct chapter *ch);
 
-/* Loads every chapters_dir/NN-topic/chapter.cfg, sorted by folder name. */
+/* Loads every chapters_dir/NN-topic/chapter.cfg, sorted by folder name. A chapter
+ * whose metadata is broken is still listed, with load_error set; -1 only when there
+ * is no chapter at all. */
 int chapters_load_all(const char *chapters_dir, struct chapter **out, size_t *n, char *err,
                       size_t errlen);
 

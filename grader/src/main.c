@@ -146,6 +146,11 @@ static void grade_chapter(const struct grade_config *cfg, const struct chapter *
 {
     double start = monotonic_seconds(), mark = start;
     chapter_result_init(r, ch);
+    if (ch->load_error) {
+        r->status = CHAPTER_ERROR;
+        r->message = xasprintf("not graded: its metadata is broken: %s", ch->load_error);
+        return;
+    }
     bool ok = collect_chapter(cfg, ch, r) == 0;
     r->stage_seconds.collect = lap(&mark);
     ok = ok && build_chapter(cfg, ch, r) == 0;
@@ -178,7 +183,11 @@ static char *make_workdir(const struct options *o)
 static void list_chapters(const struct chapter *chs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        double points = 0;
+        if (chs[i].load_error) {
+            printf("%-22s BROKEN: %s\n", chs[i].id, chs[i].load_error);
+            continue;
+        }
+        double points = chs[i].helgrind.points + chs[i].memcheck.points;
         for (size_t k = 0; k < chs[i].n_tests; k++)
             points += chs[i].tests[k].points;
         printf("%-22s %-52s %3zu tests %5g points\n", chs[i].id, chs[i].title, chs[i].n_tests,

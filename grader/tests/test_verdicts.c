@@ -264,8 +264,25 @@ static void check_expectations(json_t *chapter, json_t *expect)
                       "a process named %s outlived the grading", json_string_value(name));
 }
 
+/* Applies the fixture's changes.patch (paths like 01-fork/src/x.c) to dir. */
+static void apply_patch(const char *fixture, const char *dir)
+{
+    char *patch = xasprintf("%s/%s/changes.patch", FIXTURES, fixture);
+    if (!is_file(patch)) {
+        free(patch);
+        return;
+    }
+    char *cmd = xasprintf("patch --quiet --batch --no-backup-if-mismatch -p1 -d '%s' < '%s'",
+                          dir, patch);
+    int status = system(cmd);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "%s: changes.patch no longer applies to its base: update it", fixture);
+    free(cmd);
+    free(patch);
+}
+
 /* The fixture's submission: its base chapter (the solution or the skeleton) with the
- * fixture's own files laid over it. */
+ * fixture's own files laid over it, then its changes.patch applied. */
 static char *make_submission(const char *fixture, json_t *spec)
 {
     const char *chapter = str(spec, "chapter"), *base = str(spec, "base");
@@ -276,7 +293,8 @@ static char *make_submission(const char *fixture, json_t *spec)
     char *from = xasprintf("%s/%s", base, chapter), *to = path_join(dir, chapter);
     char *overlay = xasprintf("%s/%s/%s", FIXTURES, fixture, chapter);
     ck_assert_msg(copy_tree(from, to) == 0, "cannot copy %s", from);
-    ck_assert_msg(copy_tree(overlay, to) == 0, "%s: no folder %s", fixture, chapter);
+    ck_assert_msg(!is_dir(overlay) || copy_tree(overlay, to) == 0, "cannot copy %s", overlay);
+    apply_patch(fixture, dir);
     free(from);
     free(to);
     free(overlay);

@@ -111,6 +111,17 @@ START_TEST(chapters_are_found_by_number_or_name)
     ck_assert_ptr_eq(chapter_find(chs, n, "02-two"), &chs[1]);
     ck_assert_ptr_null(chapter_find(chs, n, "3"));
     ck_assert_ptr_null(chapter_find(chs, n, "two"));
+    ck_assert_ptr_null(chs[0].load_error);
+    for (size_t i = 0; i < n; i++)
+        chapter_free(&chs[i]);
+    free(chs);
+    /* a broken chapter is kept, named and explained; the others still load */
+    unit_write(a, "chapter.cfg", "title = \"broken\"");
+    ck_assert_int_eq(chapters_load_all(dir, &chs, &n, err, sizeof err), 0);
+    ck_assert_uint_eq(n, 2);
+    ck_assert_ptr_null(chs[0].load_error);
+    ck_assert_str_eq(chs[1].id, "02-two");
+    ck_assert_ptr_nonnull(strstr(chs[1].load_error, "chapter.cfg"));
     for (size_t i = 0; i < n; i++)
         chapter_free(&chs[i]);
     free(chs);
