@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "command.h"
+#include "wb_proc.h"
 
 enum { VALGRIND_OVERHEAD_S = 60 };
 
@@ -88,38 +89,62 @@ static struct args valgrind_argv(const struct grade_config *cfg, const struct to
     return a;
 }
 
-/* Runs the tool; false (with a->message) when it could not run to its end. */
-static bool run_tool(const struct grade_config *cfg, const struct chapter *ch,
-                     const struct tool *tool, const char *work, struct analysis_result *a)
-{
-    char *pid_log = xasprintf("%s/build/vg/%s.pids", work, tool->name);
-    char *pid_var = xasprintf("WB_PID_LOG=%s", pid_log);
-    char **env = runner_environment(pid_var);
+/* One tool's run: what it needs while it runs and to be read afterwards. */
+struct tool_run {
+    const struct tool *tool;
+    const struct analysis_spec *spec;
+    struct analysis_result *result;
+    char *pid_log, *pid_var, *log;
+    char **env;
+    struct args argv;
     double deadline;
-    struct args argv = valgrind_argv(cfg, tool, ch, &deadline);
-    char *log = xasprintf("%s/build/vg/%s.log", work, tool->name);
-    struct command cmd = {.argv = argv.items, .cwd = work, .output_path = log, .env = env,
-                          .timeout_s = deadline, .own_session = true};
-    struct command_outcome out;
+    struct command_run run;
+    struct command_outcome outcome;
+    bool started;
+};
+
+static void start_tool(const struct grade_config *cfg, const struct chapter *ch,
+                       const char *work, struct tool_run *t)
+{
+    char *vg_dir = path_join(work, "build/vg/xml");
+    mkdir_p(vg_dir);
+    free(vg_dir);
+    t->pid_log = xasprintf("%s/build/vg/%s.pids", work, t->tool->name);
+    t->pid_var = xasprintf("WB_PID_LOG=%s", t->pid_log);
+    t->env = runner_environment(t->pid_var);
+    t->argv = valgrind_argv(cfg, t->tool, ch, &t->deadline);
+    t->log = xasprintf("%s/build/vg/%s.log", work, t->tool->name);
+    struct command cmd = {.argv = t->argv.items, .cwd = work, .output_path = t->log,
+                          .env = t->env, .timeout_s = t->deadline, .own_session = true};
+    t->started = command_start(&cmd, &t->run, &t->outcome) == 0;
+    if (!t->started)
+        t->result->message = xasprintf("valgrind could not start: %s",
+                                       strerror(t->outcome.exec_errno));
+}
+
+/* Waits for the tool and reads its findings; true when it ran to its end. */
+static bool finish_tool(const struct chapter *ch, const char *work, struct tool_run *t)
+{
+    struct analysis_result *a = t->result;
     bool ok = false;
-    if (command_run(&cmd, &out) < 0) {
-        a->message = xasprintf("valgrind could not start: %s", strerror(out.exec_errno));
-    } else {
+    if (t->started) {
+        command_finish(&t->run, &t->outcome);
         char *xml_dir = path_join(work, "build/vg");
-        struct valgrind_scope scope = {work, ch, pid_log};
-        valgrind_read(&scope, xml_dir, tool->name, a);
+        struct valgrind_scope scope = {work, ch, t->pid_log};
+        valgrind_read(&scope, xml_dir, t->tool->name, a);
         free(xml_dir);
         a->ran = true;
-        ok = !out.timed_out;
-        if (out.timed_out)
-            a->message = xasprintf("%s did not finish within %.0f s", tool->name, deadline);
+        a->seconds = t->outcome.seconds;
+        ok = !t->outcome.timed_out;
+        if (t->outcome.timed_out)
+            a->message = xasprintf("%s did not finish within %.0f s", t->tool->name,
+                                   t->deadline);
     }
-    a->seconds = out.seconds;
-    free(log);
-    free_args(&argv);
-    free(env);
-    free(pid_var);
-    free(pid_log);
+    free(t->log);
+    free_args(&t->argv);
+    free(t->env);
+    free(t->pid_var);
+    free(t->pid_log);
     return ok;
 }
 
@@ -138,36 +163,50 @@ static char *covered_tests_not_passed(const struct chapter_result *r)
     return list;
 }
 
-static void analyse_with(const struct grade_config *cfg, const struct chapter *ch,
-                         const struct analysis_spec *spec, const struct tool *tool,
-                         struct chapter_result *r, struct analysis_result *a)
+/* Whether the analysis should run; if not, why not is in a->message. */
+static bool wanted(const struct analysis_spec *spec, const struct tool *tool,
+                   const struct chapter_result *r, struct analysis_result *a)
 {
     a->tool = tool->name;
     a->max_score = spec->points;
     if (!spec->on || r->status != CHAPTER_GRADED)
-        return;
+        return false;
     char *failing = covered_tests_not_passed(r);
     if (failing) {
         /* no points to earn, and a failing test may hang: 30 times longer under valgrind */
         a->message = xasprintf("not run until the tests it covers pass: %s", failing);
         free(failing);
-        return;
+        return false;
     }
-    char *work = path_join(cfg->workdir, ch->id);
-    char *vg_dir = path_join(work, "build/vg/xml");
-    bool finished = remove_tree(vg_dir) == 0 && mkdir_p(vg_dir) == 0 &&
-                    run_tool(cfg, ch, tool, work, a);
-    if (finished && a->errors == 0)
-        a->score = spec->points;
-    else if (a->message == NULL && !finished)
-        a->message = xasprintf("%s could not run", tool->name);
-    free(vg_dir);
-    free(work);
+    return true;
 }
 
 void analyse_chapter(const struct grade_config *cfg, const struct chapter *ch,
                      struct chapter_result *r)
 {
-    analyse_with(cfg, ch, &ch->helgrind, &helgrind, r, &r->helgrind);
-    analyse_with(cfg, ch, &ch->memcheck, &memcheck, r, &r->memcheck);
+    struct tool_run runs[2];
+    size_t n = 0;
+    if (wanted(&ch->helgrind, &helgrind, r, &r->helgrind))
+        runs[n++] = (struct tool_run){.tool = &helgrind, .spec = &ch->helgrind, .result = &r->helgrind};
+    if (wanted(&ch->memcheck, &memcheck, r, &r->memcheck))
+        runs[n++] = (struct tool_run){.tool = &memcheck, .spec = &ch->memcheck, .result = &r->memcheck};
+    if (n == 0)
+        return;
+    char *work = path_join(cfg->workdir, ch->id);
+    char *vg = path_join(work, "build/vg");
+    remove_tree(vg);
+    /* the tools run side by side: valgrind uses one core each */
+    for (size_t i = 0; i < n; i++)
+        start_tool(cfg, ch, work, &runs[i]);
+    for (size_t i = 0; i < n; i++) {
+        bool finished = finish_tool(ch, work, &runs[i]);
+        struct analysis_result *a = runs[i].result;
+        if (finished && a->errors == 0)
+            a->score = runs[i].spec->points;
+        else if (a->message == NULL)
+            a->message = xasprintf("%s could not run", runs[i].tool->name);
+    }
+    wb_proc_kill_children(); /* anything either run left behind */
+    free(vg);
+    free(work);
 }

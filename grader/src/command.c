@@ -15,14 +15,26 @@
 #include "grader.h"
 #include "wb_proc.h"
 
-static volatile sig_atomic_t running_session; /* pid of a command in its own session */
+enum { MAX_SESSIONS = 4 };
+/* pids of the commands running in their own sessions, for the interrupt handler */
+static volatile sig_atomic_t running_sessions[MAX_SESSIONS];
 static volatile sig_atomic_t interrupted;
 
 static void on_interrupt(int signo)
 {
     interrupted = signo;
-    if (running_session > 0)
-        kill(-(pid_t)running_session, SIGKILL);
+    for (int i = 0; i < MAX_SESSIONS; i++)
+        if (running_sessions[i] > 0)
+            kill(-(pid_t)running_sessions[i], SIGKILL);
+}
+
+static void track_session(pid_t old_pid, pid_t new_pid)
+{
+    for (int i = 0; i < MAX_SESSIONS; i++)
+        if (running_sessions[i] == old_pid) {
+            running_sessions[i] = new_pid;
+            return;
+        }
 }
 
 void command_handle_interrupts(void)
@@ -95,10 +107,12 @@ static bool wait_until(pid_t pid, double deadline, int *status)
     return true;
 }
 
-int command_run(const struct command *cmd, struct command_outcome *outcome)
+int command_start(const struct command *cmd, struct command_run *run,
+                  struct command_outcome *outcome)
 {
     *outcome = (struct command_outcome){0};
-    double start = monotonic_seconds();
+    *run = (struct command_run){.start = monotonic_seconds(), .own_session = cmd->own_session};
+    run->deadline = run->start + cmd->timeout_s;
     int report[2];
     if (pipe2(report, O_CLOEXEC) < 0)
         return outcome->exec_errno = errno, -1;
@@ -112,27 +126,43 @@ int command_run(const struct command *cmd, struct command_outcome *outcome)
     if (pid == 0)
         exec_child(cmd, report[1]);
     if (cmd->own_session)
-        running_session = pid;
+        track_session(0, pid);
     close(report[1]);
     int e = 0;
     bool failed = read(report[0], &e, sizeof e) == (ssize_t)sizeof e;
     close(report[0]);
     if (failed) {
         waitpid(pid, NULL, 0);
+        track_session(pid, 0);
         outcome->exec_errno = e;
         return -1;
     }
-    if (!wait_until(pid, start + cmd->timeout_s, &outcome->status)) {
+    run->pid = pid;
+    return 0;
+}
+
+void command_finish(struct command_run *run, struct command_outcome *outcome)
+{
+    if (!wait_until(run->pid, run->deadline, &outcome->status)) {
         outcome->timed_out = true;
-        kill(cmd->own_session ? -pid : pid, SIGKILL);
-        waitpid(pid, &outcome->status, 0);
+        kill(run->own_session ? -run->pid : run->pid, SIGKILL);
+        waitpid(run->pid, &outcome->status, 0);
     }
-    if (cmd->own_session) {
-        running_session = 0;
-        kill(-pid, SIGKILL); /* whatever is left in its process group */
+    if (run->own_session) {
+        track_session(run->pid, 0);
+        kill(-run->pid, SIGKILL); /* whatever is left in its process group */
+    }
+    outcome->seconds = monotonic_seconds() - run->start;
+}
+
+int command_run(const struct command *cmd, struct command_outcome *outcome)
+{
+    struct command_run run;
+    if (command_start(cmd, &run, outcome) < 0)
+        return -1;
+    command_finish(&run, outcome);
+    if (cmd->own_session)
         outcome->strays = wb_proc_kill_children();
-    }
-    outcome->seconds = monotonic_seconds() - start;
     return 0;
 }
 

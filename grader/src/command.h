@@ -3,6 +3,7 @@
 #define COMMAND_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 struct command {
     char *const *argv;       /* argv[0] is looked up in PATH */
@@ -22,6 +23,22 @@ struct command_outcome {
     unsigned long strays; /* processes it left running, killed afterwards */
     double seconds;
 };
+
+/* A command started and not yet finished. */
+struct command_run {
+    pid_t pid;
+    double start, deadline;
+    bool own_session;
+};
+
+/* Starts the command; 0, or -1 when it could not be started (outcome->exec_errno). */
+int command_start(const struct command *cmd, struct command_run *run,
+                  struct command_outcome *outcome);
+
+/* Waits for a started command until its deadline (then kills it and its process
+ * group) and fills outcome. Does not sweep strays: with several commands running,
+ * call wb_proc_kill_children() once all are finished. */
+void command_finish(struct command_run *run, struct command_outcome *outcome);
 
 /* Runs the command to its end or its deadline. With own_session, every descendant
  * it left behind is killed too (the grader is a child subreaper, see main.c).
