@@ -42,9 +42,7 @@ static void push(struct args *a, char *owned)
 {
     if (a->n + 2 > a->cap) {
         a->cap = a->cap ? 2 * a->cap : 32;
-        a->items = realloc(a->items, a->cap * sizeof *a->items);
-        if (a->items == NULL)
-            abort();
+        a->items = xrealloc(a->items, a->cap * sizeof *a->items);
     }
     a->items[a->n++] = owned;
     a->items[a->n] = NULL;

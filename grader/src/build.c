@@ -132,7 +132,14 @@ static int compile_harness(const struct grade_config *cfg, const char *work, con
 {
     char *src = xasprintf("%s/grader/harness/%s", cfg->root, source);
     char *dir = xasprintf("%s/.harness", cfg->workdir);
-    int rc = mkdir_p(dir) < 0 ? -1 : compile_one(cfg, work, src, obj, true, r);
+    int rc = 0;
+    if (mkdir_p(dir) < 0) {
+        r->status = CHAPTER_ERROR;
+        r->message = xasprintf("cannot create %s: %s", dir, strerror(errno));
+        rc = -1;
+    } else {
+        rc = compile_one(cfg, work, src, obj, true, r);
+    }
     free(src);
     free(dir);
     return rc;

@@ -323,7 +323,7 @@ static char **list_chapter_dirs(const char *dir, size_t *n)
             continue;
         }
         if (*n == cap)
-            names = realloc(names, (cap *= 2) * sizeof *names);
+            names = xrealloc(names, (cap *= 2) * sizeof *names);
         names[(*n)++] = sub;
     }
     closedir(d);

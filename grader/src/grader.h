@@ -197,6 +197,7 @@ const char *chapter_status_name(enum chapter_status s);
 char *xstrdup(const char *s);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t size);
 char *path_join(const char *a, const char *b);
 bool is_dir(const char *path);
 bool is_file(const char *path);

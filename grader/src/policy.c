@@ -31,9 +31,7 @@ struct names {
 
 static void names_add(struct names *l, const char *name)
 {
-    l->items = realloc(l->items, (l->n + 1) * sizeof *l->items);
-    if (l->items == NULL)
-        abort();
+    l->items = xrealloc(l->items, (l->n + 1) * sizeof *l->items);
     l->items[l->n++] = xstrdup(name);
 }
 
@@ -76,9 +74,7 @@ static void add_use(struct symbol_use **list, size_t *n, const char *name, const
     for (size_t i = 0; i < *n; i++)
         if (strcmp((*list)[i].name, name) == 0)
             return; /* keep the first use */
-    *list = realloc(*list, (*n + 1) * sizeof **list);
-    if (*list == NULL)
-        abort();
+    *list = xrealloc(*list, (*n + 1) * sizeof **list);
     (*list)[(*n)++] = (struct symbol_use){xstrdup(name), xstrdup(section ? section : ""),
                                           offset};
 }

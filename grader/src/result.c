@@ -39,7 +39,7 @@ void chapter_result_add_note(struct chapter_result *r, const char *fmt, ...)
     va_end(ap);
     if (note == NULL)
         return;
-    r->notes = realloc(r->notes, (r->n_notes + 1) * sizeof *r->notes);
+    r->notes = xrealloc(r->notes, (r->n_notes + 1) * sizeof *r->notes);
     r->notes[r->n_notes++] = note;
 }
 

@@ -26,6 +26,14 @@ void *xcalloc(size_t n, size_t size)
     return p;
 }
 
+void *xrealloc(void *p, size_t size)
+{
+    void *bigger = realloc(p, size ? size : 1);
+    if (bigger == NULL)
+        out_of_memory();
+    return bigger;
+}
+
 char *xstrdup(const char *s)
 {
     char *copy = strdup(s);

@@ -217,9 +217,7 @@ static void add_finding(struct analysis_result *a, struct error_info *e, const c
         free(variable);
         return;
     }
-    a->findings = realloc(a->findings, (a->n_findings + 1) * sizeof *a->findings);
-    if (a->findings == NULL)
-        abort();
+    a->findings = xrealloc(a->findings, (a->n_findings + 1) * sizeof *a->findings);
     struct finding *f = &a->findings[a->n_findings++];
     *f = (struct finding){.kind = xstrdup(e->kind), .variable = variable,
                           .test = xstrdup(test ? test : "(unknown test)")};
