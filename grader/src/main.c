@@ -171,7 +171,12 @@ static char *make_workdir(const struct options *o)
     if (o->workdir) {
         if (mkdir_p(o->workdir) < 0)
             cannot_grade("cannot create the work folder '%s'", o->workdir);
-        return realpath(o->workdir, NULL);
+        char *dir = realpath(o->workdir, NULL);
+        /* the harness objects are built once per run: never reuse an older run's */
+        char *harness = path_join(dir, ".harness");
+        remove_tree(harness);
+        free(harness);
+        return dir;
     }
     const char *tmp = getenv("TMPDIR");
     char *templ = xasprintf("%s/grade.XXXXXX", tmp && *tmp ? tmp : "/tmp");
