@@ -1,0 +1,138 @@
+/* test_pool_pump.c - pins dispatching and crash handling (pool_dispatch, pool_pump). */
+#include <errno.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "pool_test.h"
+
+static long get_value(struct pool_result *r, int expected_rc, int expected_errno)
+{
+    long value = -1;
+    errno = 0;
+    int rc = POOL(pool_result_get(r, 20, &value));
+    ck_assert_msg(rc == expected_rc && (rc == 0 || errno == expected_errno),
+                  "get: %d (errno %s), expected %d (errno %s)", rc, strerror(errno),
+                  expected_rc, strerror(expected_errno));
+    return value;
+}
+
+WB_TEST(pool_runs_at_most_n_tasks_at_once)
+{
+    enum { N = 3, TASKS = 12 };
+    t_open_pipes();
+    struct pool *pool = t_create(N);
+    struct pool_result *results[TASKS];
+    for (int i = 0; i < TASKS; i++) /* every task waits on gate 0 */
+        results[i] = POOL(pool_apply_async(pool, t_gated, 0));
+    struct t_event events[2 * TASKS];
+    t_read_events(events, N); /* N tasks hold: the pool is full */
+    for (int i = 0; i < TASKS; i++)
+        t_release(0);
+    for (int i = 0; i < TASKS; i++) {
+        ck_assert_ptr_nonnull(results[i]);
+        ck_assert_int_eq(get_value(results[i], 0, 0), 100);
+    }
+    t_read_events(events + N, 2 * TASKS - N);
+    int max = t_max_running(events, 2 * TASKS);
+    ck_assert_msg(max == N, "at most %d tasks ran at once in a pool of %d workers, got %d", N,
+                  N, max);
+    pool_destroy(pool);
+}
+
+WB_TEST(queued_tasks_start_in_submission_order)
+{
+    enum { TASKS = 6 };
+    t_open_pipes();
+    struct pool *pool = t_create(1);
+    struct pool_result *last = NULL;
+    for (long i = 0; i < TASKS; i++)
+        last = POOL(pool_apply_async(pool, t_logged, i));
+    ck_assert_ptr_nonnull(last);
+    ck_assert_int_eq(get_value(last, 0, 0), TASKS - 1);
+    struct t_event events[2 * TASKS];
+    t_read_events(events, 2 * TASKS);
+    for (long i = 0; i < TASKS; i++)
+        ck_assert_msg(events[2 * i].arg == i,
+                      "task number %ld to start was %ld: queued tasks start in the order "
+                      "they were submitted",
+                      i, events[2 * i].arg);
+    pool_destroy(pool);
+}
+
+WB_TEST(crash_by_signal_is_reported_as_echild)
+{
+    struct pool *pool = t_create(2);
+    struct pool_result *r = POOL(pool_apply_async(pool, t_segfault, 0));
+    ck_assert_ptr_nonnull(r);
+    get_value(r, -1, ECHILD);
+    ck_assert_msg(pool_result_ready(r), "a task whose worker died is finished: ready()");
+    pool_destroy(pool);
+}
+
+WB_TEST(crash_by_exit_is_reported_as_echild)
+{
+    struct pool *pool = t_create(1);
+    struct pool_result *r = POOL(pool_apply_async(pool, t_exit, 0));
+    ck_assert_ptr_nonnull(r);
+    get_value(r, -1, ECHILD); /* even exit code 0: no result was sent */
+    long value;
+    errno = 0;
+    int rc = POOL(pool_apply(pool, t_exit, 3, &value));
+    ck_assert_msg(rc == -1 && errno == ECHILD, "apply of a task calling _exit(3): %d (%s)", rc,
+                  strerror(errno));
+    pool_destroy(pool);
+}
+
+WB_TEST(crashed_worker_is_reaped_and_replaced)
+{
+    struct pool *pool = t_create(1);
+    pid_t old = pool->workers[0].pid;
+    struct pool_result *r = POOL(pool_apply_async(pool, t_segfault, 0));
+    ck_assert_ptr_nonnull(r);
+    get_value(r, -1, ECHILD);
+    errno = 0;
+    ck_assert_msg(waitpid(old, NULL, WNOHANG) < 0 && errno == ECHILD,
+                  "the dead worker %d was not reaped", (int)old);
+    pid_t new = pool->workers[0].pid;
+    ck_assert_msg(new > 0 && new != old && wb_proc_parent(new) == getpid(),
+                  "slot 0 should hold a new worker, holds pid %d (the dead one was %d)",
+                  (int)new, (int)old);
+    long value = 0;
+    ck_assert_int_eq(POOL(pool_apply(pool, t_getpid, 0, &value)), 0);
+    ck_assert_msg(value == new, "the next task ran in %ld, expected the new worker %d", value,
+                  (int)new);
+    pool_destroy(pool);
+}
+
+WB_TEST(pool_keeps_serving_after_many_crashes)
+{
+    enum { TASKS = 12 };
+    struct pool *pool = t_create(2);
+    struct pool_result *results[TASKS];
+    for (long i = 0; i < TASKS; i++)
+        results[i] = POOL(pool_apply_async(pool, i % 2 ? t_segfault : t_square, i));
+    for (long i = 0; i < TASKS; i++) {
+        ck_assert_ptr_nonnull(results[i]);
+        long value = get_value(results[i], i % 2 ? -1 : 0, ECHILD);
+        if (i % 2 == 0)
+            ck_assert_int_eq(value, i * i);
+    }
+    long value;
+    ck_assert_int_eq(POOL(pool_apply(pool, t_square, 11, &value)), 0);
+    ck_assert_int_eq(value, 121);
+    ck_assert_int_eq(pool_close(pool), 0);
+    ck_assert_int_eq(POOL(pool_join(pool)), 0);
+    pool_destroy(pool);
+}
+
+WB_TEST(replaced_worker_holds_only_its_own_pipe_ends)
+{
+    t_open_pipes();
+    struct pool *pool = t_create(3);
+    long value;
+    for (int i = 0; i < 3; i++) /* replace workers a few times */
+        ck_assert_int_eq(POOL(pool_apply(pool, t_segfault, 0, &value)), -1);
+    t_check_pool_fds(pool);
+    pool_destroy(pool);
+}

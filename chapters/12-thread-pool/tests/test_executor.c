@@ -1,0 +1,250 @@
+/* test_executor.c - pins executor.h: submit, shutdown, at most max_workers at once. */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tp_test.h"
+
+static struct executor *create(int n)
+{
+    errno = 0;
+    struct executor *ex = executor_create(n);
+    ck_assert_msg(ex != NULL, "executor_create(%d) failed: %s", n, strerror(errno));
+    return ex;
+}
+
+static struct future *submit(struct executor *ex, task_fn fn, void *arg)
+{
+    errno = 0;
+    struct future *f = executor_submit(ex, fn, arg);
+    ck_assert_msg(f != NULL, "submit failed: %s", strerror(errno));
+    return f;
+}
+
+static void *result_of(struct future *f)
+{
+    void *value = NULL;
+    int rc = future_result(f, 20, &value);
+    ck_assert_msg(rc == 0, "result(): %d (errno %s)", rc, strerror(errno));
+    return value;
+}
+
+WB_TEST(submit_returns_future_of_task_value)
+{
+    struct executor *ex = create(2);
+    int x = 5;
+    struct future *f = submit(ex, t_identity, &x);
+    ck_assert_msg(result_of(f) == &x, "result() is not what the task returned");
+    ck_assert(future_done(f));
+    executor_destroy(ex);
+}
+
+WB_TEST(task_runs_in_a_worker_thread)
+{
+    struct executor *ex = create(2);
+    uintptr_t thread = (uintptr_t)result_of(submit(ex, t_self, NULL));
+    ck_assert_msg(!pthread_equal((pthread_t)thread, pthread_self()),
+                  "the task ran in the thread that submitted it, not in a worker");
+    executor_destroy(ex);
+}
+
+WB_TEST(never_more_tasks_running_than_workers)
+{
+    enum { WORKERS = 3, TASKS = 12 };
+    t_init();
+    t_hold_set_target(WORKERS); /* the first WORKERS hold until all WORKERS run */
+    struct executor *ex = create(WORKERS);
+    struct future *fs[TASKS];
+    for (int i = 0; i < TASKS; i++)
+        fs[i] = submit(ex, t_hold_task, NULL);
+    for (int i = 0; i < TASKS; i++)
+        result_of(fs[i]);
+    int max = t_hold_max_running();
+    ck_assert_msg(max == WORKERS,
+                  "at most %d tasks may run at once with %d workers (and %d do, since they "
+                  "wait for each other): the most seen at once was %d",
+                  WORKERS, WORKERS, WORKERS, max);
+    executor_destroy(ex);
+}
+
+WB_TEST(tasks_start_in_submission_order)
+{
+    enum { TASKS = 5 };
+    t_init();
+    struct t_gated g[TASKS];
+    t_gates_init(g, TASKS);
+    struct executor *ex = create(1);
+    struct future *fs[TASKS];
+    for (int i = 0; i < TASKS; i++) {
+        fs[i] = submit(ex, t_gated_task, &g[i]);
+        sem_post(&g[i].go);
+    }
+    for (int i = 0; i < TASKS; i++)
+        result_of(fs[i]);
+    int ids[TASKS];
+    ck_assert_int_eq(t_ended(ids, TASKS), TASKS);
+    for (int i = 0; i < TASKS; i++)
+        ck_assert_msg(ids[i] == i, "with one worker, task %d ran in place %d: FIFO order",
+                      ids[i], i);
+    executor_destroy(ex);
+    t_gates_destroy(g, TASKS);
+}
+
+WB_TEST(cancel_pending_task_never_runs)
+{
+    t_init();
+    struct t_gated g[2];
+    t_gates_init(g, 2);
+    struct executor *ex = create(1);
+    struct future *running = submit(ex, t_gated_task, &g[0]);
+    struct future *pending = submit(ex, t_gated_task, &g[1]);
+    t_wait_started(1); /* the only worker is busy: the second task waits in the queue */
+    ck_assert_msg(future_cancel(pending), "cancel() of a queued task must succeed");
+    ck_assert_msg(future_done(pending) && future_cancelled(pending),
+                  "a cancelled future is done and cancelled");
+    sem_post(&g[0].go);
+    sem_post(&g[1].go);
+    ck_assert_ptr_eq(result_of(running), (void *)100);
+    executor_shutdown(ex, true, false);
+    int ids[2];
+    int n = t_ended(ids, 2);
+    ck_assert_msg(n == 1 && ids[0] == 0, "the cancelled task ran anyway (%d tasks ended)", n);
+    void *value;
+    errno = 0;
+    ck_assert_msg(future_result(pending, 0, &value) == -1 && errno == ECANCELED,
+                  "result() of the cancelled task: errno %s, expected ECANCELED",
+                  strerror(errno));
+    executor_destroy(ex);
+    t_gates_destroy(g, 2);
+}
+
+WB_TEST(cancel_running_task_fails)
+{
+    t_init();
+    struct t_gated g[1];
+    t_gates_init(g, 1);
+    struct executor *ex = create(2);
+    struct future *f = submit(ex, t_gated_task, &g[0]);
+    t_wait_started(1);
+    ck_assert_msg(!future_cancel(f), "cancel() of a running task must fail");
+    ck_assert_msg(future_running(f) && !future_done(f), "the running task's future changed");
+    sem_post(&g[0].go);
+    ck_assert_ptr_eq(result_of(f), (void *)100);
+    executor_destroy(ex);
+    t_gates_destroy(g, 1);
+}
+
+WB_TEST(done_callback_runs_once_in_the_worker)
+{
+    t_init();
+    struct t_gated g[1];
+    t_gates_init(g, 1);
+    struct t_calls calls;
+    t_calls_init(&calls);
+    struct t_tagged tag = {&calls, 1};
+    struct executor *ex = create(1);
+    struct future *f = submit(ex, t_gated_task, &g[0]);
+    ck_assert_int_eq(future_add_done_callback(f, t_record_call, &tag), 0);
+    sem_post(&g[0].go);
+    result_of(f);
+    executor_shutdown(ex, true, false); /* the callback has surely run once joined */
+    ck_assert_msg(calls.count == 1, "the done-callback ran %d times, expected once",
+                  calls.count);
+    ck_assert_msg(calls.future == f && !pthread_equal(calls.thread, pthread_self()),
+                  "the callback gets the future and runs in the worker that finished it");
+    struct t_tagged late = {&calls, 2};
+    ck_assert_int_eq(future_add_done_callback(f, t_record_call, &late), 0);
+    ck_assert_msg(calls.count == 2, "a callback added after completion runs at once");
+    executor_destroy(ex);
+    t_gates_destroy(g, 1);
+    pthread_mutex_destroy(&calls.lock);
+}
+
+WB_TEST(shutdown_wait_finishes_queued_tasks)
+{
+    enum { TASKS = 6 };
+    struct executor *ex = create(1);
+    int values[TASKS];
+    struct future *fs[TASKS];
+    for (int i = 0; i < TASKS; i++)
+        fs[i] = submit(ex, t_identity, &values[i]);
+    ck_assert_int_eq(executor_shutdown(ex, true, false), 0);
+    for (int i = 0; i < TASKS; i++) {
+        ck_assert_msg(future_done(fs[i]) && !future_cancelled(fs[i]),
+                      "after shutdown(wait=true) task %d is not finished", i);
+        ck_assert_ptr_eq(result_of(fs[i]), &values[i]);
+    }
+    executor_destroy(ex);
+}
+
+WB_TEST(shutdown_cancel_pending_cancels_queued_only)
+{
+    t_init();
+    struct t_gated g[3];
+    t_gates_init(g, 3);
+    struct executor *ex = create(1);
+    struct future *running = submit(ex, t_gated_task, &g[0]);
+    struct future *queued[2] = {submit(ex, t_gated_task, &g[1]),
+                                submit(ex, t_gated_task, &g[2])};
+    t_wait_started(1);
+    ck_assert_int_eq(executor_shutdown(ex, false, true), 0);
+    for (int i = 0; i < 2; i++)
+        ck_assert_msg(future_cancelled(queued[i]),
+                      "shutdown(cancel_futures=true) must cancel queued task %d before "
+                      "returning",
+                      i + 1);
+    ck_assert_msg(!future_cancelled(running), "the running task cannot be cancelled");
+    for (int i = 0; i < 3; i++)
+        sem_post(&g[i].go);
+    ck_assert_int_eq(executor_shutdown(ex, true, false), 0);
+    ck_assert_ptr_eq(result_of(running), (void *)100);
+    int ids[3];
+    ck_assert_msg(t_ended(ids, 3) == 1, "cancelled tasks ran anyway");
+    executor_destroy(ex);
+    t_gates_destroy(g, 3);
+}
+
+WB_TEST(shutdown_without_wait_returns_while_task_runs)
+{
+    t_init();
+    struct t_gated g[1];
+    t_gates_init(g, 1);
+    struct executor *ex = create(2);
+    struct future *f = submit(ex, t_gated_task, &g[0]);
+    t_wait_started(1);
+    /* The task waits for the test: a shutdown that waited would never return. */
+    ck_assert_int_eq(executor_shutdown(ex, false, false), 0);
+    ck_assert_msg(!future_done(f), "the task finished while it was still held");
+    errno = 0;
+    ck_assert_msg(executor_submit(ex, t_identity, NULL) == NULL && errno == EINVAL,
+                  "submit after shutdown must fail with EINVAL (errno %s)", strerror(errno));
+    sem_post(&g[0].go);
+    ck_assert_ptr_eq(result_of(f), (void *)100);
+    executor_destroy(ex);
+    t_gates_destroy(g, 1);
+}
+
+WB_TEST(submit_null_fn_is_einval)
+{
+    struct executor *ex = create(1);
+    errno = 0;
+    ck_assert_msg(executor_submit(ex, NULL, NULL) == NULL && errno == EINVAL,
+                  "submit(NULL) must fail with EINVAL (errno %s)", strerror(errno));
+    executor_destroy(ex);
+}
+
+WB_TEST(create_checks_worker_count)
+{
+    errno = 0;
+    struct executor *bad = executor_create(-1);
+    ck_assert_msg(bad == NULL && errno == EINVAL,
+                  "executor_create(-1): %p (errno %s), expected NULL with EINVAL", (void *)bad,
+                  strerror(errno));
+    struct executor *ex = create(0);
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    size_t expected = cpus + 4 < 32 ? (size_t)cpus + 4 : 32;
+    ck_assert_msg(ex->n_workers == expected,
+                  "max_workers 0 gave %zu workers, expected min(32, cpus + 4) = %zu",
+                  ex->n_workers, expected);
+    executor_destroy(ex);
+}
