@@ -14,8 +14,9 @@
 #   libconfig-dev                reading each chapter's chapter.cfg
 #   libelf-dev                   reading student object files (what they define and use)
 #   valgrind valgrind-dbg        race (helgrind) and memory (memcheck) analysis
+#   patch                        fixture submissions written as patches (make test)
 DEPS_PACKAGES := build-essential pkg-config check libxml2-dev libjansson-dev libconfig-dev libelf-dev \
-                 valgrind valgrind-dbg
+                 valgrind valgrind-dbg patch
 
 CC ?= cc
 PKGS := check libxml-2.0 jansson libconfig libelf
