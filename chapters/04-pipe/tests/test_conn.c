@@ -1,0 +1,116 @@
+/* test_conn.c - pins every promise of conn.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "conn.h"
+#include "pipe_helpers.h"
+#include "wb_test.h"
+
+static void open_pipe(struct conn *c1, struct conn *c2, bool duplex)
+{
+    int rc = conn_pipe(c1, c2, duplex);
+    ck_assert_msg(rc == 0, "conn_pipe(duplex=%d) returned %d (errno %s)", duplex, rc,
+                  strerror(errno));
+}
+
+/* Writes text on one descriptor and reads it back from the other, raw. */
+static bool carries(int from, int to, const char *text)
+{
+    char got[32] = {0};
+    size_t n = strlen(text);
+    return wb_write_full(from, text, n) == 0 && wb_read_full(to, got, n) == (ssize_t)n &&
+           memcmp(got, text, n) == 0;
+}
+
+WB_TEST(duplex_pipe_carries_bytes_both_ways)
+{
+    struct conn a, b;
+    open_pipe(&a, &b, true);
+    ck_assert_msg(a.readable && a.writable && b.readable && b.writable,
+                  "both ends of a duplex pipe must be readable and writable");
+    ck_assert_msg(carries(a.fd, b.fd, "ping"), "bytes written on c1 did not arrive on c2");
+    ck_assert_msg(carries(b.fd, a.fd, "pong"), "bytes written on c2 did not arrive on c1");
+    close(a.fd);
+    close(b.fd);
+}
+
+WB_TEST(one_way_pipe_reads_on_first_end_writes_on_second)
+{
+    struct conn reader, writer;
+    open_pipe(&reader, &writer, false);
+    ck_assert_msg(reader.readable && !reader.writable,
+                  "Pipe(duplex=False): the first end only receives (readable %d, writable %d)",
+                  reader.readable, reader.writable);
+    ck_assert_msg(!writer.readable && writer.writable,
+                  "Pipe(duplex=False): the second end only sends (readable %d, writable %d)",
+                  writer.readable, writer.writable);
+    ck_assert_msg(carries(writer.fd, reader.fd, "one way"),
+                  "bytes written on the second end did not arrive on the first");
+    close(reader.fd);
+    close(writer.fd);
+}
+
+WB_TEST(pipe_ends_are_close_on_exec)
+{
+    for (int duplex = 0; duplex <= 1; duplex++) {
+        struct conn a, b;
+        open_pipe(&a, &b, duplex);
+        int fa = fcntl(a.fd, F_GETFD), fb = fcntl(b.fd, F_GETFD);
+        close(a.fd);
+        close(b.fd);
+        ck_assert_msg(fa >= 0 && fb >= 0 && (fa & FD_CLOEXEC) && (fb & FD_CLOEXEC),
+                      "duplex=%d: both descriptors must be close-on-exec (SOCK_CLOEXEC, "
+                      "O_CLOEXEC)", duplex);
+    }
+}
+
+WB_TEST(pipe_without_free_descriptor_is_emfile)
+{
+    for (int duplex = 0; duplex <= 1; duplex++) {
+        int lowest = lowest_free_fd();
+        /* Room for one more descriptor only: a pipe needs two. */
+        struct rlimit lim = {(rlim_t)lowest + 1, (rlim_t)lowest + 1};
+        ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
+        struct conn a = {.fd = 77}, b = {.fd = 88};
+        errno = 0;
+        int rc = conn_pipe(&a, &b, duplex);
+        ck_assert_msg(rc == -1 && errno == EMFILE, "duplex=%d with one free descriptor: got %d "
+                      "(errno %s), expected -1 with EMFILE", duplex, rc, strerror(errno));
+        ck_assert_msg(a.fd == 77 && b.fd == 88, "a failed conn_pipe changed *c1 or *c2");
+        ck_assert_msg(lowest_free_fd() == lowest, "a failed conn_pipe left a descriptor open");
+    }
+}
+
+WB_TEST(close_closes_and_marks_the_end)
+{
+    struct conn a, b;
+    open_pipe(&a, &b, true);
+    int old = b.fd;
+    ck_assert_int_eq(conn_close(&b), 0);
+    ck_assert_msg(b.fd == -1 && !b.readable && !b.writable,
+                  "a closed end must have fd -1 and be neither readable nor writable "
+                  "(fd %d, readable %d, writable %d)", b.fd, b.readable, b.writable);
+    errno = 0;
+    ck_assert_msg(fcntl(old, F_GETFD) == -1 && errno == EBADF,
+                  "descriptor %d is still open after conn_close", old);
+    char byte;
+    ssize_t n = read(a.fd, &byte, 1);
+    close(a.fd);
+    ck_assert_msg(n == 0, "once c2 is closed, c1 should read end-of-file, read returned %zd", n);
+}
+
+WB_TEST(close_twice_is_harmless)
+{
+    struct conn a, b;
+    open_pipe(&a, &b, false);
+    ck_assert_int_eq(conn_close(&a), 0);
+    int after_first = lowest_free_fd();
+    int rc = conn_close(&a);
+    ck_assert_msg(rc == 0, "closing an end twice should return 0, got %d (errno %s)", rc,
+                  strerror(errno));
+    ck_assert_msg(lowest_free_fd() == after_first, "the second conn_close closed something");
+    ck_assert_int_eq(conn_close(&b), 0);
+}
