@@ -2,11 +2,13 @@
 #include "wb_test.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -181,4 +183,74 @@ int wb_write_full(int fd, const void *buf, size_t n)
 void wb_pipe(int fds[2])
 {
     ck_assert_msg(pipe2(fds, O_CLOEXEC) == 0, "pipe failed: %s", strerror(errno));
+}
+
+int wb_count_fds(void)
+{
+    DIR *dir = opendir("/proc/self/fd");
+    ck_assert_ptr_nonnull(dir);
+    int n = 0;
+    while (readdir(dir) != NULL)
+        n++;
+    closedir(dir);
+    return n;
+}
+
+static volatile sig_atomic_t storm_signals;
+
+static void count_alarm(int signo)
+{
+    (void)signo;
+    storm_signals++;
+}
+
+int wb_signal_storm_start(double interval_s)
+{
+    struct sigaction sa = {.sa_handler = count_alarm}; /* no SA_RESTART: calls see EINTR */
+    sigemptyset(&sa.sa_mask);
+    if (sigaction(SIGALRM, &sa, NULL) < 0)
+        return -1;
+    storm_signals = 0;
+    long us = (long)(interval_s * 1e6);
+    struct itimerval every = {{us / 1000000, us % 1000000}, {us / 1000000, us % 1000000}};
+    return setitimer(ITIMER_REAL, &every, NULL);
+}
+
+long wb_signal_storm_stop(void)
+{
+    struct itimerval off = {{0, 0}, {0, 0}};
+    setitimer(ITIMER_REAL, &off, NULL);
+    return (long)storm_signals;
+}
+
+pthread_t wb_thread_start(void *(*fn)(void *), void *arg)
+{
+    pthread_t tid;
+    int err = pthread_create(&tid, NULL, fn, arg);
+    ck_assert_msg(err == 0, "pthread_create failed: %s", strerror(err));
+    return tid;
+}
+
+void *wb_thread_join(pthread_t tid)
+{
+    void *result;
+    int err = pthread_join(tid, &result);
+    ck_assert_msg(err == 0, "pthread_join failed: %s", strerror(err));
+    return result;
+}
+
+bool wb_sem_wait_for(sem_t *sem, double timeout_s)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += (time_t)timeout_s;
+    ts.tv_nsec += (long)((timeout_s - (double)(time_t)timeout_s) * 1e9);
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    int rc;
+    while ((rc = sem_clockwait(sem, CLOCK_MONOTONIC, &ts)) < 0 && errno == EINTR)
+        continue;
+    return rc == 0;
 }

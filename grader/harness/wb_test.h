@@ -11,6 +11,8 @@
 #define WB_TEST_H
 
 #include <check.h>
+#include <pthread.h>
+#include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -72,6 +74,26 @@ int wb_write_full(int fd, const void *buf, size_t n);
 
 /* pipe() with O_CLOEXEC; aborts the test on error. */
 void wb_pipe(int fds[2]);
+
+/* How many file descriptors the process has open (to catch leaks). */
+int wb_count_fds(void);
+
+/* Starts a SIGALRM every interval_s seconds, with a handler installed without
+ * SA_RESTART, so that blocking calls keep failing with EINTR; 0 or -1. */
+int wb_signal_storm_start(double interval_s);
+
+/* Stops the storm (the handler stays); returns how many signals arrived. A forked
+ * child does not inherit the timer: it starts its own. */
+long wb_signal_storm_stop(void);
+
+/* pthread_create and pthread_join that fail the test on error; join returns what
+ * the thread returned. */
+pthread_t wb_thread_start(void *(*fn)(void *), void *arg);
+void *wb_thread_join(pthread_t tid);
+
+/* sem_wait for at most timeout_s seconds (monotonic clock, EINTR retried); true when
+ * the semaphore was taken. */
+bool wb_sem_wait_for(sem_t *sem, double timeout_s);
 
 /* A monotonic clock in seconds, for hang guards (never for verdicts on speed). */
 double wb_now(void);

@@ -70,13 +70,3 @@ void join_ok(struct process *p)
     }
 }
 
-int count_fds(void)
-{
-    DIR *dir = opendir("/proc/self/fd");
-    ck_assert_ptr_nonnull(dir);
-    int n = 0;
-    while (readdir(dir) != NULL)
-        n++;
-    closedir(dir);
-    return n;
-}

@@ -31,7 +31,5 @@ void start_ok(struct process *p);
  * when p has not ended within 10 s. */
 void join_ok(struct process *p);
 
-/* How many file descriptors the calling process has open. */
-int count_fds(void);
 
 #endif

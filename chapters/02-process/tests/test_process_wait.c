@@ -71,13 +71,13 @@ WB_TEST(process_join_blocks_until_end)
 
 WB_TEST(process_join_reaps_and_releases_sentinel)
 {
-    int before = count_fds();
+    int before = wb_count_fds();
     int zero = 0;
     struct process p = {0};
     process_init(&p, exit_with, &zero, NULL);
     start_ok(&p);
     join_ok(&p);
-    int after = count_fds();
+    int after = wb_count_fds();
     errno = 0;
     pid_t w = waitpid(p.pid, NULL, WNOHANG);
     ck_assert_msg(w == -1 && errno == ECHILD,

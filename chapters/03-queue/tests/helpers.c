@@ -23,17 +23,6 @@ void put_text(struct mpq *q, const char *text)
                   text, result_name(rc));
 }
 
-int count_fds(void)
-{
-    DIR *dir = opendir("/proc/self/fd");
-    ck_assert_ptr_nonnull(dir);
-    int n = 0;
-    while (readdir(dir) != NULL)
-        n++;
-    closedir(dir);
-    return n;
-}
-
 unsigned char pattern_byte(unsigned seed, size_t i)
 {
     return (unsigned char)((i * 31u + seed * 7u + (i >> 12)) & 0xff);

@@ -13,8 +13,6 @@ void init_ok(struct mpq *q, size_t maxsize);
 /* mpq_put of a NUL-terminated text (without its NUL), asserting MPQ_OK. */
 void put_text(struct mpq *q, const char *text);
 
-/* How many file descriptors the calling process has open. */
-int count_fds(void);
 
 /* The byte at offset i of the test pattern seeded with seed. */
 unsigned char pattern_byte(unsigned seed, size_t i);

@@ -11,12 +11,12 @@
 
 WB_TEST(mpq_init_then_close_releases_descriptors)
 {
-    int before = count_fds();
+    int before = wb_count_fds();
     struct mpq q;
     init_ok(&q, 4);
-    int during = count_fds();
+    int during = wb_count_fds();
     int rc = mpq_close(&q);
-    int after = count_fds();
+    int after = wb_count_fds();
     int again = mpq_close(&q);
     ck_assert_msg(during == before + 2, "a queue holds its pipe's two descriptors; %d were "
                                         "opened by mpq_init", during - before);
@@ -45,14 +45,14 @@ WB_TEST(mpq_init_rejects_maxsize_beyond_sem_value_max)
 {
     struct mpq q;
     memset(&q, 0, sizeof q);
-    int before = count_fds();
+    int before = wb_count_fds();
     errno = 0;
     int rc = mpq_init(&q, (size_t)SEM_VALUE_MAX + 1);
     int err = errno;
     ck_assert_msg(rc == -1 && err == EINVAL,
                   "maxsize SEM_VALUE_MAX + 1: got %d (errno %s), expected -1 with EINVAL", rc,
                   strerror(err));
-    ck_assert_msg(count_fds() == before, "a failed mpq_init left descriptors open");
+    ck_assert_msg(wb_count_fds() == before, "a failed mpq_init left descriptors open");
 }
 
 WB_TEST(mpq_init_zero_maxsize_has_no_message_limit)

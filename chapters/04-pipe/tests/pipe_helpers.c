@@ -9,8 +9,6 @@
 
 #include "wb_test.h"
 
-static volatile sig_atomic_t storm_signals;
-
 static unsigned char pattern_byte(size_t i, unsigned seed)
 {
     /* Mixes in i / 251 too, so that a block shifted by a multiple of 256 differs. */
@@ -33,34 +31,6 @@ bool pattern_matches(const void *buf, size_t n, unsigned seed)
         if (p[i] != pattern_byte(i, seed))
             return false;
     return true;
-}
-
-static void on_alarm(int sig)
-{
-    (void)sig;
-    storm_signals++;
-}
-
-int signal_storm_start(double interval_s)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_alarm;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = 0; /* no SA_RESTART: interrupted calls fail with EINTR */
-    if (sigaction(SIGALRM, &sa, NULL) < 0)
-        return -1;
-    storm_signals = 0;
-    long us = (long)(interval_s * 1e6);
-    struct itimerval every = {{us / 1000000, us % 1000000}, {us / 1000000, us % 1000000}};
-    return setitimer(ITIMER_REAL, &every, NULL);
-}
-
-long signal_storm_stop(void)
-{
-    struct itimerval off = {{0, 0}, {0, 0}};
-    setitimer(ITIMER_REAL, &off, NULL);
-    return (long)storm_signals;
 }
 
 void ignore_sigpipe(void)

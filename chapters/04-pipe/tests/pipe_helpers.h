@@ -12,15 +12,6 @@ unsigned char *pattern_new(size_t n, unsigned seed);
 /* True when buf holds the n bytes pattern_new(n, seed) would make. */
 bool pattern_matches(const void *buf, size_t n, unsigned seed);
 
-/* Starts a storm of SIGALRM signals, one every interval_s seconds, whose handler is
- * installed WITHOUT SA_RESTART: every blocking read, write or poll may then fail with
- * EINTR or stop short. A forked child does not inherit the timer: it starts its own.
- * Returns -1 when the storm could not be started. */
-int signal_storm_start(double interval_s);
-
-/* Stops the storm (the handler stays) and returns how many signals arrived. */
-long signal_storm_stop(void);
-
 /* Ignores SIGPIPE, as Python does: a write with no reader left then fails with EPIPE
  * instead of killing the process. */
 void ignore_sigpipe(void);

@@ -146,13 +146,13 @@ WB_TEST(poll_timeout_survives_signals)
 {
     struct conn reader, writer;
     open_pipe(&reader, &writer, false);
-    ck_assert_int_eq(signal_storm_start(0.001), 0);
+    ck_assert_int_eq(wb_signal_storm_start(0.001), 0);
     double start = wb_now();
     errno = 0;
     int rc = conn_poll(&reader, 0.2);
     int saved = errno;
     double waited = wb_now() - start;
-    long signals = signal_storm_stop();
+    long signals = wb_signal_storm_stop();
     conn_close(&reader);
     conn_close(&writer);
     ck_assert_msg(rc == 0, "conn_poll(0.2) while %ld signals arrived: got %d (errno %s), "

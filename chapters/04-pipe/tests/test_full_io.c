@@ -25,11 +25,11 @@ static int write_child(void *arg)
     close(w->unused_fd);
     ignore_sigpipe(); /* a reader that gives up early is then reported, not a signal */
     unsigned char *data = pattern_new(w->size, w->seed);
-    if (w->storm && signal_storm_start(0.0002) < 0)
+    if (w->storm && wb_signal_storm_start(0.0002) < 0)
         return 1;
     int rc = io_write_all(w->fd, data, w->size);
     int saved = errno;
-    signal_storm_stop();
+    wb_signal_storm_stop();
     free(data);
     return rc == 0 ? 0 : (saved > 0 && saved < 256 ? saved : 1);
 }
@@ -124,10 +124,10 @@ WB_TEST(read_all_survives_signals)
     int fd = start_writer(write_child, 16 * MIB, false, &pid);
     unsigned char *got = malloc(16 * MIB);
     ck_assert_ptr_nonnull(got);
-    ck_assert_int_eq(signal_storm_start(0.0002), 0);
+    ck_assert_int_eq(wb_signal_storm_start(0.0002), 0);
     ssize_t n = io_read_all(fd, got, 16 * MIB);
     int saved = errno;
-    long signals = signal_storm_stop();
+    long signals = wb_signal_storm_stop();
     bool same = n == 16 * MIB && pattern_matches(got, 16 * MIB, 7);
     free(got);
     close(fd);

@@ -168,7 +168,7 @@ static int big_sender(void *arg)
     struct sender *s = arg;
     conn_close(s->other);
     ignore_sigpipe(); /* a receiver that gives up early is reported, not a signal */
-    if (s->storm && signal_storm_start(0.0002) < 0)
+    if (s->storm && wb_signal_storm_start(0.0002) < 0)
         return 2;
     int rc = 0;
     for (int i = 0; i < N_BIG && rc == 0; i++) {
@@ -176,7 +176,7 @@ static int big_sender(void *arg)
         rc = conn_send(s->use, data, big_sizes[i]);
         free(data);
     }
-    signal_storm_stop();
+    wb_signal_storm_stop();
     conn_close(s->use);
     return rc == 0 ? 0 : 1;
 }
@@ -188,7 +188,7 @@ static void receive_big(bool duplex, bool storm)
     pid_t pid = wb_child_run(big_sender, &(struct sender){&writer, &reader, storm});
     conn_close(&writer);
     if (storm)
-        ck_assert_int_eq(signal_storm_start(0.0002), 0);
+        ck_assert_int_eq(wb_signal_storm_start(0.0002), 0);
     int bad = -1, rc = 0;
     size_t len = 0;
     for (int i = 0; i < N_BIG && bad < 0; i++) {
@@ -198,7 +198,7 @@ static void receive_big(bool duplex, bool storm)
             bad = i;
         free(msg);
     }
-    signal_storm_stop();
+    wb_signal_storm_stop();
     conn_close(&reader);
     int code = wb_wait_exitcode(pid, 30);
     ck_assert_msg(bad < 0, "duplex=%d%s: message %d (%zu bytes) came as rc %d (errno %s), "

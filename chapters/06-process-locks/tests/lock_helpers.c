@@ -99,31 +99,3 @@ int sleeps_until_released(int (*call)(void *), int (*release)(void *), void *arg
     return code == 0 ? 0 : 2;
 }
 
-static volatile sig_atomic_t storm_signals;
-
-static void on_alarm(int sig)
-{
-    (void)sig;
-    storm_signals++;
-}
-
-int signal_storm_start(double interval_s)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_alarm;
-    sigemptyset(&sa.sa_mask);
-    if (sigaction(SIGALRM, &sa, NULL) < 0) /* no SA_RESTART */
-        return -1;
-    storm_signals = 0;
-    long us = (long)(interval_s * 1e6);
-    struct itimerval every = {{us / 1000000, us % 1000000}, {us / 1000000, us % 1000000}};
-    return setitimer(ITIMER_REAL, &every, NULL);
-}
-
-long signal_storm_stop(void)
-{
-    struct itimerval off = {{0, 0}, {0, 0}};
-    setitimer(ITIMER_REAL, &off, NULL);
-    return (long)storm_signals;
-}

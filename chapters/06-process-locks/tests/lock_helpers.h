@@ -28,8 +28,5 @@ int holder_finish(struct holder *h);
  * call returned before the release; 2 when call failed after the release. */
 int sleeps_until_released(int (*call)(void *), int (*release)(void *), void *arg);
 
-/* A storm of SIGALRM signals every interval_s seconds, handler without SA_RESTART. */
-int signal_storm_start(double interval_s);
-long signal_storm_stop(void);
 
 #endif

@@ -105,13 +105,13 @@ WB_TEST(semaphore_acquire_times_out)
 WB_TEST(semaphore_timeout_survives_signals)
 {
     struct psem *s = new_sem(0);
-    ck_assert_int_eq(signal_storm_start(0.001), 0);
+    ck_assert_int_eq(wb_signal_storm_start(0.001), 0);
     double start = wb_now();
     errno = 0;
     int rc = psem_acquire(s, true, 0.2);
     int saved = errno;
     double waited = wb_now() - start;
-    long signals = signal_storm_stop();
+    long signals = wb_signal_storm_stop();
     psem_free(s);
     ck_assert_msg(rc == 0, "acquire(timeout=0.2) while %ld signals arrived: got %d (errno %s), "
                   "expected 0: retry on EINTR", signals, rc, strerror(saved));

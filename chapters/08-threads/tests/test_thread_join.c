@@ -16,7 +16,7 @@ struct gate {
 static void gated_target(void *arg)
 {
     struct gate *g = arg;
-    g->released = sem_wait_for(&g->go, 5);
+    g->released = wb_sem_wait_for(&g->go, 5);
     g->done = true;
 }
 
@@ -189,11 +189,11 @@ WB_TEST(join_from_several_threads_at_once)
     pthread_t tids[JOINERS];
     for (int i = 0; i < JOINERS; i++) {
         joiners[i] = (struct joiner){&t, -2};
-        tids[i] = start_pthread(join_it, &joiners[i]);
+        tids[i] = wb_thread_start(join_it, &joiners[i]);
     }
     sem_post(&g.go);
     for (int i = 0; i < JOINERS; i++)
-        join_pthread(tids[i]);
+        wb_thread_join(tids[i]);
     for (int i = 0; i < JOINERS; i++)
         ck_assert_msg(joiners[i].rc == 0,
                       "joiner %d of %d got %d, expected 0: every joiner returns once the "

@@ -58,7 +58,7 @@ static void *take_names(void *arg)
 {
     struct batch *b = arg;
     char buf[THREAD_NAME_MAX];
-    sem_wait_for(b->gate, 10);
+    wb_sem_wait_for(b->gate, 10);
     for (int i = 0; i < b->count; i++)
         b->failures += thread_default_name(buf, sizeof buf) != 0;
     return NULL;
@@ -77,13 +77,13 @@ static void check_no_number_lost(int threads, int per_thread)
     unsigned long before = default_number();
     for (int t = 0; t < threads; t++) {
         batches[t] = (struct batch){&gate, per_thread, 0};
-        tids[t] = start_pthread(take_names, &batches[t]);
+        tids[t] = wb_thread_start(take_names, &batches[t]);
     }
     for (int t = 0; t < threads; t++)
         sem_post(&gate);
     int failures = 0;
     for (int t = 0; t < threads; t++) {
-        join_pthread(tids[t]);
+        wb_thread_join(tids[t]);
         failures += batches[t].failures;
     }
     sem_destroy(&gate);
@@ -132,7 +132,7 @@ static void *set_and_look(void *arg)
     struct current_check *c = arg;
     thread_set_current(c->self);
     sem_post(c->mine_set);
-    sem_wait_for(c->other_set, 5);
+    wb_sem_wait_for(c->other_set, 5);
     c->seen = thread_current();
     c->seen_name = thread_current_name();
     return NULL;
@@ -146,10 +146,10 @@ WB_TEST(current_thread_is_per_thread)
     sem_init(&b_set, 0, 0);
     struct current_check ca = {&a, &a_set, &b_set, NULL, NULL};
     struct current_check cb = {&b, &b_set, &a_set, NULL, NULL};
-    pthread_t ta = start_pthread(set_and_look, &ca);
-    pthread_t tb = start_pthread(set_and_look, &cb);
-    join_pthread(ta);
-    join_pthread(tb);
+    pthread_t ta = wb_thread_start(set_and_look, &ca);
+    pthread_t tb = wb_thread_start(set_and_look, &cb);
+    wb_thread_join(ta);
+    wb_thread_join(tb);
     sem_destroy(&a_set);
     sem_destroy(&b_set);
     ck_assert_msg(ca.seen == &a && cb.seen == &b,

@@ -40,7 +40,7 @@ static void probe_target(void *arg)
     p->current = thread_current();
     p->current_name = thread_current_name();
     if (p->wait_for_go)
-        p->waited_go = sem_wait_for(&p->go, 5);
+        p->waited_go = wb_sem_wait_for(&p->go, 5);
     sem_post(&p->done);
 }
 
@@ -63,9 +63,9 @@ static void start_ok(struct thread *t)
 /* Waits for the probe's target to end, then reclaims the thread. */
 static void finish(struct thread *t, struct probe *p)
 {
-    ck_assert_msg(sem_wait_for(&p->done, 10), "the target did not run (or did not end) "
+    ck_assert_msg(wb_sem_wait_for(&p->done, 10), "the target did not run (or did not end) "
                                               "within 10 s of thread_start");
-    join_pthread(t->tid);
+    wb_thread_join(t->tid);
     sem_destroy(&p->go);
     sem_destroy(&p->done);
 }
@@ -133,7 +133,7 @@ WB_TEST(start_twice_is_einval)
     int ended = thread_start(&t);
     int ended_errno = errno;
     if (ended == 0) /* a second thread was wrongly started: reclaim it too */
-        join_pthread(t.tid);
+        wb_thread_join(t.tid);
     ck_assert_msg(running == -1 && running_errno == EINVAL,
                   "starting a running thread again: got %d (errno %s), expected -1 with "
                   "errno EINVAL", running, strerror(running_errno));
@@ -226,8 +226,8 @@ WB_TEST(start_calls_the_run_hook)
                   "after thread_init, run must be thread_run_target");
     c.base.run = counting_run;
     start_ok(&c.base);
-    ck_assert_msg(sem_wait_for(&c.done, 10), "the overriding run hook was not called");
-    join_pthread(c.base.tid);
+    ck_assert_msg(wb_sem_wait_for(&c.done, 10), "the overriding run hook was not called");
+    wb_thread_join(c.base.tid);
     sem_destroy(&c.done);
     ck_assert_msg(c.runs == 1 && c.self_seen == &c.base,
                   "the run hook must be called once with the thread object: runs %d, self %s",
@@ -241,7 +241,7 @@ WB_TEST(start_with_no_target_runs_nothing)
     struct thread t;
     init_ok(&t, NULL, NULL, "idle");
     start_ok(&t);
-    join_pthread(t.tid);
+    wb_thread_join(t.tid);
     pthread_mutex_lock(&t.lock);
     bool finished = t.finished;
     pthread_mutex_unlock(&t.lock);

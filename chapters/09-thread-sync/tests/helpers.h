@@ -1,21 +1,11 @@
-/* helpers.h - what this chapter's tests share: starting and joining plain POSIX
- * threads, handshakes with hang guards, and a structural check of mutual exclusion. */
+/* helpers.h - what this chapter's tests share beyond wb_test.h: hang guards and a
+ * structural check of mutual exclusion. */
 #ifndef HELPERS_H
 #define HELPERS_H
 
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdbool.h>
-
-/* pthread_create that fails the test when the thread cannot be made. */
-pthread_t start_pthread(void *(*fn)(void *), void *arg);
-
-/* pthread_join. */
-void join_pthread(pthread_t tid);
-
-/* sem_wait that gives up after timeout_s seconds (a hang guard, never a verdict on
- * speed); true when the semaphore was taken. */
-bool sem_wait_for(sem_t *sem, double timeout_s);
 
 /* Polls *value (read under mutex) until it is at least target or timeout_s seconds
  * have passed; returns the last value read. A hang guard, not a verdict on speed. */

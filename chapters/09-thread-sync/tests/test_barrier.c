@@ -60,9 +60,9 @@ static void check_rounds(int parties, int rounds)
     init_ok(&r.b, parties);
     pthread_t tids[MAX_PARTIES];
     for (int i = 0; i < parties; i++)
-        tids[i] = start_pthread(run_rounds, &r);
+        tids[i] = wb_thread_start(run_rounds, &r);
     for (int i = 0; i < parties; i++)
-        join_pthread(tids[i]);
+        wb_thread_join(tids[i]);
     ck_assert_msg(r.early == 0, "%d time(s) a thread left barrier_wait before all %d parties "
                                 "of its round had arrived", r.early, parties);
     ck_assert_msg(r.bad_index == 0, "%d index(es) outside 0..%d were returned", r.bad_index,

@@ -94,7 +94,7 @@ static void start_waiters(struct shared *s, struct waiter *w, pthread_t *tids, i
 {
     for (int i = 0; i < n; i++) {
         w[i] = (struct waiter){s, i};
-        tids[i] = start_pthread(wait_once, &w[i]);
+        tids[i] = wb_thread_start(wait_once, &w[i]);
         if (one_by_one)
             poll_until(s, &s->waiting, i + 1); /* i is waiting before i + 1 starts */
     }
@@ -117,7 +117,7 @@ static void notify_ok(struct shared *s, int epoch, int n)
 static void join_all(pthread_t *tids, int n)
 {
     for (int i = 0; i < n; i++)
-        join_pthread(tids[i]);
+        wb_thread_join(tids[i]);
 }
 
 WB_TEST(condition_lock_is_held_by_one_thread)
@@ -149,7 +149,7 @@ static void *hold_lock(void *arg)
     struct holder *h = arg;
     condition_acquire(h->c, true, -1);
     sem_post(&h->holding);
-    sem_wait_for(&h->go, 10);
+    wb_sem_wait_for(&h->go, 10);
     condition_release(h->c);
     return NULL;
 }
@@ -193,11 +193,11 @@ WB_TEST(condition_calls_without_the_lock_are_eperm)
     struct holder h = {.c = &c};
     sem_init(&h.holding, 0, 0);
     sem_init(&h.go, 0, 0);
-    pthread_t tid = start_pthread(hold_lock, &h);
-    sem_wait_for(&h.holding, 10);
+    pthread_t tid = wb_thread_start(hold_lock, &h);
+    wb_sem_wait_for(&h.holding, 10);
     check_all_eperm(&c, "when another thread holds the lock");
     sem_post(&h.go);
-    join_pthread(tid);
+    wb_thread_join(tid);
     sem_destroy(&h.holding);
     sem_destroy(&h.go);
     condition_destroy(&c);
@@ -369,11 +369,11 @@ WB_TEST(condition_wait_for_waits_until_predicate_true)
     init_ok(&c);
     struct progress p = {&c, 0, 3, false};
     acquire_ok(&c);
-    pthread_t tid = start_pthread(raise_value, &p);
+    pthread_t tid = wb_thread_start(raise_value, &p);
     int rc = condition_wait_for(&c, reached, &p, WAITER_TIMEOUT);
     int value = p.value;
     release_ok(&c);
-    join_pthread(tid);
+    wb_thread_join(tid);
     ck_assert_msg(rc == 1 && value >= 3,
                   "wait_for(value >= 3) while another thread raises value to 3: got %d with "
                   "value %d, expected 1 with value 3 (check the predicate after every "
@@ -424,14 +424,14 @@ WB_TEST(condition_wait_for_timeout_is_total_not_per_wakeup)
     struct condition c;
     init_ok(&c);
     struct progress p = {&c, 0, 1, false};
-    pthread_t tid = start_pthread(keep_notifying, &p);
+    pthread_t tid = wb_thread_start(keep_notifying, &p);
     acquire_ok(&c);
     double start = wb_now();
     int rc = condition_wait_for(&c, never, NULL, 0.2);
     double waited = since(start);
     p.stop = true;
     release_ok(&c);
-    join_pthread(tid);
+    wb_thread_join(tid);
     ck_assert_msg(rc == 0 && waited >= 0.2,
                   "wait_for(never true, 0.2) while notified every 2 ms: got %d after %.3f s, "
                   "expected 0 after 0.2 s", rc, waited);

@@ -74,7 +74,7 @@ static void start_waiters(struct event *e, struct waiter *w, pthread_t *tids, in
 {
     for (int i = 0; i < n; i++) {
         w[i] = (struct waiter){e, -2};
-        tids[i] = start_pthread(wait_event, &w[i]);
+        tids[i] = wb_thread_start(wait_event, &w[i]);
     }
     int waiting = wait_until_at_least(&e->mutex, &e->waiters, n, WAITER_TIMEOUT);
     ck_assert_msg(waiting == n, "e->waiters is %d with %d threads in event_wait: count "
@@ -84,7 +84,7 @@ static void start_waiters(struct event *e, struct waiter *w, pthread_t *tids, in
 static void check_all_woke(struct waiter *w, pthread_t *tids, int n, const char *how)
 {
     for (int i = 0; i < n; i++)
-        join_pthread(tids[i]);
+        wb_thread_join(tids[i]);
     for (int i = 0; i < n; i++)
         ck_assert_msg(w[i].rc == 1, "%s: waiter %d of %d got %d, expected 1", how, i, n,
                       w[i].rc);

@@ -96,7 +96,7 @@ WB_TEST(lock_released_by_another_thread)
 {
     struct lock l;
     init_ok(&l);
-    join_pthread(start_pthread(acquire_it, &l));
+    wb_thread_join(wb_thread_start(acquire_it, &l));
     ck_assert_msg(lock_locked(&l), "another thread acquired the lock, yet it is unlocked");
     int rc = lock_release(&l);
     ck_assert_msg(rc == 0, "releasing a lock another thread acquired: got %d (errno %s), "
@@ -132,13 +132,13 @@ WB_TEST(lock_blocked_acquire_wakes_on_release)
     struct waiter bounded = {.lock = &l, .timeout = 10.0, .rc = -2};
     sem_init(&forever.waiting, 0, 0);
     sem_init(&bounded.waiting, 0, 0);
-    pthread_t a = start_pthread(acquire_and_release, &forever);
-    pthread_t b = start_pthread(acquire_and_release, &bounded);
-    sem_wait_for(&forever.waiting, 10);
-    sem_wait_for(&bounded.waiting, 10);
+    pthread_t a = wb_thread_start(acquire_and_release, &forever);
+    pthread_t b = wb_thread_start(acquire_and_release, &bounded);
+    wb_sem_wait_for(&forever.waiting, 10);
+    wb_sem_wait_for(&bounded.waiting, 10);
     ck_assert_int_eq(lock_release(&l), 0);
-    join_pthread(a);
-    join_pthread(b);
+    wb_thread_join(a);
+    wb_thread_join(b);
     ck_assert_msg(forever.rc == 1 && bounded.rc == 1,
                   "two threads waiting for the lock (timeout -1 and 10 s) got %d and %d once "
                   "it was released, expected 1 and 1", forever.rc, bounded.rc);
@@ -180,9 +180,9 @@ static void check_mutual_exclusion(int threads, int rounds)
     struct counting c = {&l, &o, &counter, rounds};
     pthread_t tids[8];
     for (int i = 0; i < threads; i++)
-        tids[i] = start_pthread(count_under_lock, &c);
+        tids[i] = wb_thread_start(count_under_lock, &c);
     for (int i = 0; i < threads; i++)
-        join_pthread(tids[i]);
+        wb_thread_join(tids[i]);
     long expected = (long)threads * rounds;
     ck_assert_msg(o.most_inside == 1, "%d threads were inside the lock at the same time, "
                                       "expected at most 1", o.most_inside);

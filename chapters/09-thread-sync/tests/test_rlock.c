@@ -44,7 +44,7 @@ static struct other in_other_thread(struct rlock *r, bool release, bool blocking
                                     double timeout)
 {
     struct other o = {r, release, blocking, timeout, -2, 0};
-    join_pthread(start_pthread(other_thread, &o));
+    wb_thread_join(wb_thread_start(other_thread, &o));
     return o;
 }
 
@@ -170,11 +170,11 @@ WB_TEST(rlock_waiter_gets_it_after_the_last_release)
     ck_assert_int_eq(rlock_acquire(&r, true, -1), 1);
     struct blocked b = {.r = &r, .rc = -2};
     sem_init(&b.waiting, 0, 0);
-    pthread_t tid = start_pthread(acquire_blocking, &b);
-    sem_wait_for(&b.waiting, 10);
+    pthread_t tid = wb_thread_start(acquire_blocking, &b);
+    wb_sem_wait_for(&b.waiting, 10);
     ck_assert_int_eq(rlock_release(&r), 0);
     ck_assert_int_eq(rlock_release(&r), 0);
-    join_pthread(tid);
+    wb_thread_join(tid);
     ck_assert_msg(b.rc == 1, "a thread waiting for the rlock got %d once the owner released "
                              "it fully, expected 1", b.rc);
     sem_destroy(&b.waiting);
@@ -217,9 +217,9 @@ static void check_nested_exclusion(int threads, int rounds)
     struct nested n = {&r, &o, &counter, rounds};
     pthread_t tids[8];
     for (int i = 0; i < threads; i++)
-        tids[i] = start_pthread(count_nested, &n);
+        tids[i] = wb_thread_start(count_nested, &n);
     for (int i = 0; i < threads; i++)
-        join_pthread(tids[i]);
+        wb_thread_join(tids[i]);
     long expected = (long)threads * rounds;
     ck_assert_msg(o.most_inside == 1, "%d threads were inside the rlock at the same time, "
                                       "expected at most 1", o.most_inside);

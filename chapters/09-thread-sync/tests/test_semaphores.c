@@ -92,10 +92,10 @@ WB_TEST(semaphore_release_wakes_a_blocked_acquire)
     init_ok(&s, 0, false);
     struct acquirer a = {.s = &s, .rc = -2};
     sem_init(&a.started, 0, 0);
-    pthread_t tid = start_pthread(acquire_blocking, &a);
-    sem_wait_for(&a.started, 10);
+    pthread_t tid = wb_thread_start(acquire_blocking, &a);
+    wb_sem_wait_for(&a.started, 10);
     ck_assert_int_eq(semaphore_release(&s), 0);
-    join_pthread(tid);
+    wb_thread_join(tid);
     ck_assert_msg(a.rc == 1, "a thread blocked in acquire got %d after a release, expected 1",
                   a.rc);
     ck_assert_msg(drain(&s) == 0, "the released unit was taken by the waiter: none is left");
@@ -166,9 +166,9 @@ static void check_limit(int threads, int rounds, int limit)
     struct worker w = {&s, &o, rounds};
     pthread_t tids[8];
     for (int i = 0; i < threads; i++)
-        tids[i] = start_pthread(limited_work, &w);
+        tids[i] = wb_thread_start(limited_work, &w);
     for (int i = 0; i < threads; i++)
-        join_pthread(tids[i]);
+        wb_thread_join(tids[i]);
     ck_assert_msg(o.most_inside <= limit, "BoundedSemaphore(%d): %d threads were inside at "
                                           "once", limit, o.most_inside);
     ck_assert_msg(o.entries == (long)threads * rounds, "%ld of %ld acquires succeeded",

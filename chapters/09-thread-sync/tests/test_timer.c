@@ -128,7 +128,7 @@ WB_TEST(timer_cancel_after_it_fired_returns_0)
     struct call c;
     init_ok(&t, 0, &c);
     start_ok(&t);
-    ck_assert_msg(sem_wait_for(&c.called, 10), "a timer of 0 s did not call its function");
+    ck_assert_msg(wb_sem_wait_for(&c.called, 10), "a timer of 0 s did not call its function");
     int rc = timer_cancel(&t);
     join_ok(&t);
     ck_assert_msg(rc == 0, "cancelling a timer whose function was called: got %d, expected 0 "

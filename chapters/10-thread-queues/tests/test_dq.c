@@ -217,10 +217,10 @@ WB_TEST(deque_concurrent_appends_lose_and_duplicate_nothing)
     pthread_t t[APPENDERS];
     for (int i = 0; i < APPENDERS; i++) {
         a[i] = (struct appender){.d = d, .index = i};
-        t[i] = start_thread(append_many, &a[i]);
+        t[i] = wb_thread_start(append_many, &a[i]);
     }
     for (int i = 0; i < APPENDERS; i++)
-        join_thread(t[i]);
+        wb_thread_join(t[i]);
     enum { TOTAL = APPENDERS * PER_APPENDER };
     static char seen[TOTAL];
     memset(seen, 0, sizeof seen);
@@ -276,10 +276,10 @@ WB_TEST(deque_concurrent_pops_take_each_item_once)
     pthread_t t[POPPERS];
     for (int i = 0; i < POPPERS; i++) {
         p[i] = (struct popper){.d = d};
-        t[i] = start_thread(pop_until_empty, &p[i]);
+        t[i] = wb_thread_start(pop_until_empty, &p[i]);
     }
     for (int i = 0; i < POPPERS; i++)
-        join_thread(t[i]);
+        wb_thread_join(t[i]);
     static char seen[N];
     memset(seen, 0, sizeof seen);
     long n = 0;

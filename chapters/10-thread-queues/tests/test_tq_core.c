@@ -195,11 +195,11 @@ WB_TEST(get_blocks_until_an_item_is_put)
 {
     struct call c = {.q = new_queue(0), .put = false, .timeout = -1};
     watch_init(&c.w);
-    pthread_t t = start_thread(make_call, &c);
+    pthread_t t = wb_thread_start(make_call, &c);
     ck_assert_msg(watch_blocks(&c.w), "tq_get(block true, timeout -1) returned %d on an empty "
                   "queue instead of blocking", c.rc);
     put_ok(c.q, 7);
-    join_thread(t);
+    wb_thread_join(t);
     ck_assert_msg(c.rc == TQ_OK && c.item == ITEM(7),
                   "the blocked get returned %d with item %ld, expected TQ_OK and item 7", c.rc,
                   ID(c.item));
@@ -211,11 +211,11 @@ WB_TEST(get_with_timeout_returns_an_item_put_while_waiting)
 {
     struct call c = {.q = new_queue(0), .put = false, .timeout = 60};
     watch_init(&c.w);
-    pthread_t t = start_thread(make_call, &c);
+    pthread_t t = wb_thread_start(make_call, &c);
     ck_assert_msg(watch_blocks(&c.w), "tq_get(block true, timeout 60) returned %d on an empty "
                   "queue instead of blocking", c.rc);
     put_ok(c.q, 7);
-    join_thread(t);
+    wb_thread_join(t);
     ck_assert_msg(c.rc == TQ_OK && c.item == ITEM(7),
                   "the get waiting with a timeout returned %d with item %ld, expected TQ_OK "
                   "and item 7", c.rc, ID(c.item));
@@ -228,11 +228,11 @@ WB_TEST(put_blocks_until_a_slot_is_free)
     struct call c = {.q = new_queue(1), .put = true, .item = ITEM(1), .timeout = -1};
     watch_init(&c.w);
     put_ok(c.q, 0);
-    pthread_t t = start_thread(make_call, &c);
+    pthread_t t = wb_thread_start(make_call, &c);
     ck_assert_msg(watch_blocks(&c.w), "tq_put(block true, timeout -1) returned %d on a full "
                   "queue instead of blocking", c.rc);
     long first = get_ok(c.q);
-    join_thread(t);
+    wb_thread_join(t);
     ck_assert_msg(c.rc == TQ_OK, "the blocked put returned %d, expected TQ_OK once a slot "
                   "was freed", c.rc);
     long second = get_ok(c.q);
@@ -247,11 +247,11 @@ WB_TEST(put_with_timeout_succeeds_when_a_slot_frees_while_waiting)
     struct call c = {.q = new_queue(1), .put = true, .item = ITEM(1), .timeout = 60};
     watch_init(&c.w);
     put_ok(c.q, 0);
-    pthread_t t = start_thread(make_call, &c);
+    pthread_t t = wb_thread_start(make_call, &c);
     ck_assert_msg(watch_blocks(&c.w), "tq_put(block true, timeout 60) returned %d on a full "
                   "queue instead of blocking", c.rc);
     get_ok(c.q);
-    join_thread(t);
+    wb_thread_join(t);
     ck_assert_msg(c.rc == TQ_OK && tq_qsize(c.q) == 1,
                   "the put waiting with a timeout returned %d (qsize %zu), expected TQ_OK and "
                   "its item in the queue", c.rc, tq_qsize(c.q));
@@ -345,7 +345,7 @@ static void check_joiners(int n)
     for (int k = 0; k < n; k++) {
         j[k] = (struct joiner){.q = q, .lock = &lock, .announced = &announced};
         watch_init(&j[k].w);
-        t[k] = start_thread(join_and_look, &j[k]);
+        t[k] = wb_thread_start(join_and_look, &j[k]);
     }
     for (int k = 0; k < n; k++)
         ck_assert_msg(watch_blocks(&j[k].w), "tq_join returned while %d items were not done",
@@ -358,7 +358,7 @@ static void check_joiners(int n)
         ck_assert_int_eq(tq_task_done(q), 0);
     }
     for (int k = 0; k < n; k++) {
-        join_thread(t[k]);
+        wb_thread_join(t[k]);
         ck_assert_msg(j[k].rc == 0 && j[k].seen == ITEMS,
                       "joiner %d returned %d after %d task_done calls, expected 0 after %d", k,
                       j[k].rc, j[k].seen, ITEMS);
@@ -423,20 +423,20 @@ static void check_many_to_many(int producers, int consumers, long per_producer, 
     pthread_t t[16];
     for (int i = 0; i < consumers; i++) {
         w[i] = (struct worker){.q = q, .got = calloc((size_t)total, sizeof(long))};
-        t[i] = start_thread(consume, &w[i]);
+        t[i] = wb_thread_start(consume, &w[i]);
     }
     for (int i = consumers; i < consumers + producers; i++) {
         w[i] = (struct worker){.q = q, .first = (i - consumers) * per_producer,
                                .count = per_producer};
-        t[i] = start_thread(produce, &w[i]);
+        t[i] = wb_thread_start(produce, &w[i]);
     }
     for (int i = consumers; i < consumers + producers; i++)
-        join_thread(t[i]);
+        wb_thread_join(t[i]);
     ck_assert_msg(tq_join(q) == 0, "tq_join failed");
     for (int i = 0; i < consumers; i++)
         ck_assert_int_eq(tq_put(q, STOP, true, -1), TQ_OK);
     for (int i = 0; i < consumers; i++)
-        join_thread(t[i]);
+        wb_thread_join(t[i]);
 
     char *seen = calloc((size_t)total, 1);
     long n = 0;

@@ -38,7 +38,7 @@ WB_TEST(queue_keeps_each_producers_order)
     pthread_t t[PRODUCERS];
     for (int i = 0; i < PRODUCERS; i++) {
         p[i] = (struct producer){.q = q, .index = i};
-        t[i] = start_thread(produce_in_order, &p[i]);
+        t[i] = wb_thread_start(produce_in_order, &p[i]);
     }
     long next[PRODUCERS] = {0}; /* the id each producer must deliver next */
     for (int n = 0; n < PRODUCERS * PER_PRODUCER; n++) {
@@ -55,7 +55,7 @@ WB_TEST(queue_keeps_each_producers_order)
         next[who]++;
     }
     for (int i = 0; i < PRODUCERS; i++) {
-        join_thread(t[i]);
+        wb_thread_join(t[i]);
         ck_assert_msg(p[i].errors == 0, "producer %d saw a put fail", i);
     }
     ck_assert_msg(tq_empty(q), "every item was got, yet the queue is not empty");

@@ -132,18 +132,3 @@ bool watch_blocks(struct watch *w)
     }
 }
 
-pthread_t start_thread(void *(*fn)(void *), void *arg)
-{
-    pthread_t t;
-    int rc = pthread_create(&t, NULL, fn, arg);
-    ck_assert_msg(rc == 0, "pthread_create failed: %s", strerror(rc));
-    return t;
-}
-
-void *join_thread(pthread_t t)
-{
-    void *result;
-    int rc = pthread_join(t, &result);
-    ck_assert_msg(rc == 0, "pthread_join failed: %s", strerror(rc));
-    return result;
-}

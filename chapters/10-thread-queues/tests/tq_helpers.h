@@ -49,8 +49,4 @@ bool watch_ended(struct watch *w);
  * neither happens within 5 s (a thread spinning instead of blocking). */
 bool watch_blocks(struct watch *w);
 
-/* pthread_create / pthread_join that fail the test on error. */
-pthread_t start_thread(void *(*fn)(void *), void *arg);
-void *join_thread(pthread_t t);
-
 #endif

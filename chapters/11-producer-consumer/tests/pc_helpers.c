@@ -7,20 +7,6 @@
 
 #include "wb_test.h"
 
-pthread_t start_thread(void *(*fn)(void *), void *arg)
-{
-    pthread_t t;
-    int rc = pthread_create(&t, NULL, fn, arg);
-    ck_assert_msg(rc == 0, "pthread_create failed: %s", strerror(rc));
-    return t;
-}
-
-void join_thread(pthread_t t)
-{
-    int rc = pthread_join(t, NULL);
-    ck_assert_msg(rc == 0, "pthread_join failed: %s", strerror(rc));
-}
-
 size_t read_field(struct bbuf *b, const size_t *field)
 {
     pthread_mutex_lock(&b->lock);

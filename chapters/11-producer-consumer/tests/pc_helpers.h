@@ -12,10 +12,6 @@
 #define ITEM(i) ((void *)(uintptr_t)((i) + 1))
 #define ID(item) ((long)(uintptr_t)(item) - 1)
 
-/* pthread_create / pthread_join that fail the test on error. */
-pthread_t start_thread(void *(*fn)(void *), void *arg);
-void join_thread(pthread_t t);
-
 /* Threads making one bb_put or bb_get that should wait; returned counts those whose
  * call has returned (guarded by lock). */
 struct racer {

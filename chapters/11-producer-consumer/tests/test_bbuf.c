@@ -56,11 +56,11 @@ WB_TEST(get_waits_while_empty_and_takes_the_item_put)
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     int returned = 0;
     struct racer c = {.b = &b, .lock = &lock, .returned = &returned};
-    pthread_t t = start_thread(race_get, &c);
+    pthread_t t = wb_thread_start(race_get, &c);
     wait_waiting(&b, &b.waiting_getters, 1, "waiting_getters (a consumer on an empty buffer)",
                  &lock, &returned);
     put_ok(&b, 5);
-    join_thread(t);
+    wb_thread_join(t);
     ck_assert_msg(c.rc == BB_OK && c.item == ITEM(5),
                   "the waiting consumer got %d with item %ld, expected BB_OK and item 5", c.rc,
                   ID(c.item));
@@ -77,11 +77,11 @@ WB_TEST(put_waits_while_full_until_an_item_is_taken)
     pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
     int returned = 0;
     struct racer c = {.b = &b, .lock = &lock, .returned = &returned, .item = ITEM(1)};
-    pthread_t t = start_thread(race_put, &c);
+    pthread_t t = wb_thread_start(race_put, &c);
     wait_waiting(&b, &b.waiting_putters, 1, "waiting_putters (a producer on a full buffer)",
                  &lock, &returned);
     long first = get_ok(&b);
-    join_thread(t);
+    wb_thread_join(t);
     ck_assert_msg(c.rc == BB_OK, "the waiting producer got %d, expected BB_OK", c.rc);
     long second = get_ok(&b);
     ck_assert_msg(first == 0 && second == 1, "got %ld then %ld, expected 0 then 1", first,
@@ -140,7 +140,7 @@ WB_TEST(woken_consumers_check_again_while_not_if)
     pthread_t t[K];
     for (int i = 0; i < K; i++) {
         r[i] = (struct racer){.b = &b, .lock = &lock, .returned = &returned};
-        t[i] = start_thread(race_get, &r[i]);
+        t[i] = wb_thread_start(race_get, &r[i]);
     }
     wait_waiting(&b, &b.waiting_getters, K, "waiting_getters (consumers on an empty buffer)",
                  &lock, &returned);
@@ -153,7 +153,7 @@ WB_TEST(woken_consumers_check_again_while_not_if)
     bb_close(&b);
     int with_item = 0;
     for (int i = 0; i < K; i++) {
-        join_thread(t[i]);
+        wb_thread_join(t[i]);
         if (r[i].rc == BB_OK) {
             with_item++;
             ck_assert_msg(r[i].item == ITEM(7), "the consumer that returned an item got %ld, "
@@ -179,7 +179,7 @@ WB_TEST(woken_producers_check_again_while_not_if)
     for (int i = 0; i < K; i++) {
         r[i] = (struct racer){.b = &b, .lock = &lock, .returned = &returned,
                               .item = ITEM(10 + i)};
-        t[i] = start_thread(race_put, &r[i]);
+        t[i] = wb_thread_start(race_put, &r[i]);
     }
     wait_waiting(&b, &b.waiting_putters, K, "waiting_putters (producers on a full buffer)",
                  &lock, &returned);
@@ -192,7 +192,7 @@ WB_TEST(woken_producers_check_again_while_not_if)
     bb_close(&b);
     int stored = 0;
     for (int i = 0; i < K; i++) {
-        join_thread(t[i]);
+        wb_thread_join(t[i]);
         stored += r[i].rc == BB_OK;
     }
     ck_assert_msg(stored == 1 && b.count == 1 && b.max_held == 1,
@@ -247,13 +247,13 @@ WB_TEST(close_wakes_every_waiting_consumer)
     pthread_t t[K];
     for (int i = 0; i < K; i++) {
         c[i] = (struct racer){.b = &b, .lock = &lock, .returned = &returned};
-        t[i] = start_thread(race_get, &c[i]);
+        t[i] = wb_thread_start(race_get, &c[i]);
     }
     wait_waiting(&b, &b.waiting_getters, K, "waiting_getters (consumers on an empty buffer)",
                  &lock, &returned);
     bb_close(&b); /* a close that wakes only one consumer leaves the others: a hang */
     for (int i = 0; i < K; i++) {
-        join_thread(t[i]);
+        wb_thread_join(t[i]);
         ck_assert_msg(c[i].rc == BB_CLOSED, "a consumer waiting when the buffer was closed "
                       "returned %d, expected BB_CLOSED", c[i].rc);
     }
@@ -272,13 +272,13 @@ WB_TEST(close_wakes_every_waiting_producer)
     for (int i = 0; i < K; i++) {
         c[i] = (struct racer){.b = &b, .lock = &lock, .returned = &returned,
                               .item = ITEM(10 + i)};
-        t[i] = start_thread(race_put, &c[i]);
+        t[i] = wb_thread_start(race_put, &c[i]);
     }
     wait_waiting(&b, &b.waiting_putters, K, "waiting_putters (producers on a full buffer)",
                  &lock, &returned);
     bb_close(&b);
     for (int i = 0; i < K; i++) {
-        join_thread(t[i]);
+        wb_thread_join(t[i]);
         ck_assert_msg(c[i].rc == BB_CLOSED, "a producer waiting when the buffer was closed "
                       "returned %d, expected BB_CLOSED", c[i].rc);
     }
@@ -337,22 +337,22 @@ static void check_many_to_many(int producers, int consumers, long per_producer,
     pthread_t t[16];
     for (int i = 0; i < consumers; i++) {
         w[i] = (struct worker){.b = &b, .got = calloc((size_t)total, sizeof(long))};
-        t[i] = start_thread(consume, &w[i]);
+        t[i] = wb_thread_start(consume, &w[i]);
     }
     for (int i = consumers; i < consumers + producers; i++) {
         w[i] = (struct worker){.b = &b, .first = (i - consumers) * per_producer,
                                .count = per_producer};
-        t[i] = start_thread(produce, &w[i]);
+        t[i] = wb_thread_start(produce, &w[i]);
     }
     for (int i = consumers; i < consumers + producers; i++) {
-        join_thread(t[i]);
+        wb_thread_join(t[i]);
         ck_assert_msg(w[i].refused == 0, "an open buffer refused %d items", w[i].refused);
     }
     bb_close(&b);
     long *all = calloc((size_t)total + 1, sizeof(long));
     long n = 0;
     for (int i = 0; i < consumers; i++) {
-        join_thread(t[i]);
+        wb_thread_join(t[i]);
         for (long k = 0; k < w[i].n_got && n <= total; k++)
             all[n++] = w[i].got[k];
         free(w[i].got);
