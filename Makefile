@@ -39,7 +39,7 @@ CH ?=
 all: bin/grade
 
 deps:
-	@grader/install-deps $(DEPS_PACKAGES)
+	@UNAVAILABLE=build/deps-unavailable grader/install-deps $(DEPS_PACKAGES)
 
 bin/grade: $(GRADER_OBJ) | deps
 	@mkdir -p bin
