@@ -36,22 +36,26 @@ JSON ?= grade.json
 CH ?=
 
 .PHONY: all deps grade test unit-tests verdict-tests clean
-all: bin/grade
+# Each entry point installs what is missing first, then builds in a fresh make: the
+# compiler flags come from pkg-config, which a fresh machine only has after deps.
+all: deps
+	@$(MAKE) --no-print-directory bin/grade
 
 deps:
 	@UNAVAILABLE=build/deps-unavailable grader/install-deps $(DEPS_PACKAGES)
 
-bin/grade: $(GRADER_OBJ) | deps
+bin/grade: $(GRADER_OBJ)
 	@mkdir -p bin
 	@echo "LD $@"
 	@$(CC) -pthread -o $@ $^ $(LDLIBS)
 
-build/%.o: %.c $(HEADERS) Makefile | deps
+build/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
 	@$(CC) $(CFLAGS) -DCHECK_LIBS='"$(CHECK_LIBS)"' -c $< -o $@
 
-grade: bin/grade
+grade: deps
+	@$(MAKE) --no-print-directory bin/grade
 	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) --json $(JSON)
 
 build/unit-tests: $(UNIT_SRC) $(LIB_OBJ) $(HEADERS)
