@@ -357,7 +357,7 @@ int main(void)
     tcase_add_loop_test(fx, fixture_gets_expected_verdict, 0, n_fixtures);
     suite_add_tcase(s, fx);
     SRunner *sr = srunner_create(s);
-    srunner_run_all(sr, CK_VERBOSE);
+    srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed == 0 && n_fixtures > 0 ? EXIT_SUCCESS : EXIT_FAILURE;
