@@ -55,16 +55,23 @@ static void free_args(struct args *a)
     free(a->items);
 }
 
-/* valgrind OPTIONS build/runner --xml-dir build/vg/xml --timeout ... NAME ... */
+/* valgrind OPTIONS build/runner --xml-dir build/vg/xml --timeout ... NAME ... for the
+ * tests marked valgrind = true (and in `only`, when given). Valgrind writes XML, or
+ * with `text` its text log (build/vg/locks.PID.txt), which says more about locks. */
 static struct args valgrind_argv(const struct grade_config *cfg, const struct tool *tool,
-                                 const struct chapter *ch, double *deadline)
+                                 const struct chapter *ch, const bool *only, bool text,
+                                 double *deadline)
 {
     struct args a = {0};
     push(&a, xstrdup("valgrind"));
     for (const char *const *o = tool->options; *o; o++)
         push(&a, xstrdup(*o));
-    push(&a, xstrdup("--xml=yes"));
-    push(&a, xasprintf("--xml-file=build/vg/%s.%%p.xml", tool->name));
+    if (text) {
+        push(&a, xstrdup("--log-file=build/vg/locks.%p.txt"));
+    } else {
+        push(&a, xstrdup("--xml=yes"));
+        push(&a, xasprintf("--xml-file=build/vg/%s.%%p.xml", tool->name));
+    }
     char *supp = path_join(cfg->root, "grader/valgrind.supp");
     if (is_file(supp))
         push(&a, xasprintf("--suppressions=%s", supp));
@@ -74,7 +81,7 @@ static struct args valgrind_argv(const struct grade_config *cfg, const struct to
     push(&a, xstrdup("build/vg/xml"));
     *deadline = VALGRIND_OVERHEAD_S;
     for (size_t i = 0; i < ch->n_tests; i++) {
-        if (!ch->tests[i].valgrind)
+        if (!ch->tests[i].valgrind || (only && !only[i]))
             continue;
         double t = ch->tests[i].timeout * tool->slowdown;
         push(&a, xstrdup("--timeout"));
@@ -82,7 +89,7 @@ static struct args valgrind_argv(const struct grade_config *cfg, const struct to
         *deadline += t;
     }
     for (size_t i = 0; i < ch->n_tests; i++)
-        if (ch->tests[i].valgrind)
+        if (ch->tests[i].valgrind && (!only || only[i]))
             push(&a, xstrdup(ch->tests[i].name));
     return a;
 }
@@ -110,7 +117,7 @@ static void start_tool(const struct grade_config *cfg, const struct chapter *ch,
     t->pid_log = xasprintf("%s/build/vg/%s.pids", work, t->tool->name);
     t->pid_var = xasprintf("WB_PID_LOG=%s", t->pid_log);
     t->env = runner_environment(t->pid_var);
-    t->argv = valgrind_argv(cfg, t->tool, ch, &t->deadline);
+    t->argv = valgrind_argv(cfg, t->tool, ch, NULL, false, &t->deadline);
     t->log = xasprintf("%s/build/vg/%s.log", work, t->tool->name);
     struct command cmd = {.argv = t->argv.items, .cwd = work, .output_path = t->log,
                           .env = t->env, .timeout_s = t->deadline, .own_session = true};
@@ -161,6 +168,38 @@ static char *covered_tests_not_passed(const struct chapter_result *r)
     return list;
 }
 
+/* Runs helgrind again in text mode over the tests that showed races, for the locks
+ * each access held (its XML does not say), and adds them to the findings. */
+static void add_locks_held(const struct grade_config *cfg, const struct chapter *ch,
+                           const char *work, struct analysis_result *a)
+{
+    bool *only = xcalloc(ch->n_tests, sizeof *only);
+    bool any = false;
+    for (size_t f = 0; f < a->n_findings; f++)
+        for (size_t i = 0; i < ch->n_tests; i++)
+            if (strcmp(a->findings[f].kind, "Race") == 0 &&
+                strcmp(a->findings[f].test, ch->tests[i].name) == 0)
+                any = only[i] = true;
+    if (any) {
+        double deadline;
+        struct args argv = valgrind_argv(cfg, &helgrind, ch, only, true, &deadline);
+        char **env = runner_environment(NULL);
+        char *log = path_join(work, "build/vg/locks.log");
+        struct command cmd = {.argv = argv.items, .cwd = work, .output_path = log,
+                              .env = env, .timeout_s = deadline, .own_session = true};
+        struct command_outcome out;
+        if (command_run(&cmd, &out) == 0) {
+            char *dir = path_join(work, "build/vg");
+            locks_held_read(dir, a);
+            free(dir);
+        }
+        free(log);
+        free(env);
+        free_args(&argv);
+    }
+    free(only);
+}
+
 /* Whether the analysis should run; if not, why not is in a->message. */
 static bool wanted(const struct analysis_spec *spec, const struct tool *tool,
                    const struct chapter_result *r, struct analysis_result *a)
@@ -201,10 +240,12 @@ void analyse_chapter(const struct grade_config *cfg, const struct chapter *ch,
         struct analysis_result *a = runs[i].result;
         if (finished && a->errors == 0)
             a->score = runs[i].spec->points;
-        else if (a->message == NULL)
-            a->message = xasprintf("%s could not run", runs[i].tool->name);
+        else if (!finished && a->message == NULL)
+            a->message = xasprintf("%s could not run to its end", runs[i].tool->name);
     }
     wb_proc_kill_children(); /* anything either run left behind */
+    if (r->helgrind.ran && r->helgrind.errors > 0)
+        add_locks_held(cfg, ch, work, &r->helgrind);
     free(vg);
     free(work);
 }

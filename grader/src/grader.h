@@ -164,6 +164,10 @@ void valgrind_read(const struct valgrind_scope *scope, const char *xml_dir, cons
                    struct analysis_result *a);
 void analysis_result_free(struct analysis_result *a);
 
+/* locksheld.c: reads helgrind's text logs (xml_dir/locks.PID.txt) and adds to each race
+ * finding the locks both accesses held. */
+void locks_held_read(const char *dir, struct analysis_result *a);
+
 /* checklog.c: reads one Check XML log into r->tests (setting `reported`); records
  * that are unknown, cut off or duplicated (also across logs) never count as passes.
  * A missing or unreadable log adds nothing. */

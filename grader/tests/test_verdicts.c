@@ -223,9 +223,11 @@ static void check_analysis(json_t *chapter, json_t *expected)
         size_t i;
         json_t *f;
         bool kind_found = !json_object_get(want, "kind"), where_found = !json_object_get(want, "where");
+        bool message_found = !json_object_get(want, "message");
         json_array_foreach(findings, i, f)
         {
             kind_found = kind_found || strcmp(str(f, "kind"), str(want, "kind")) == 0;
+            message_found = message_found || strstr(str(f, "message"), str(want, "message"));
             size_t k;
             json_t *w;
             json_array_foreach(json_object_get(f, "where"), k, w) where_found =
@@ -234,6 +236,8 @@ static void check_analysis(json_t *chapter, json_t *expected)
         ck_assert_msg(kind_found, "%s; expected a finding of kind %s", summary,
                       str(want, "kind"));
         ck_assert_msg(where_found, "%s; expected a finding at %s", summary, str(want, "where"));
+        ck_assert_msg(message_found, "%s; expected a finding saying '%s'", summary,
+                      str(want, "message"));
         free(summary);
     }
 }
