@@ -33,64 +33,35 @@ static const char *const memcheck_options[] = {
 static const struct tool helgrind = {"helgrind", 30, helgrind_options};
 static const struct tool memcheck = {"memcheck", 20, memcheck_options};
 
-struct args {
-    char **items;
-    size_t n, cap;
-};
-
-static void push(struct args *a, char *owned)
-{
-    if (a->n + 2 > a->cap) {
-        a->cap = a->cap ? 2 * a->cap : 32;
-        a->items = xrealloc(a->items, a->cap * sizeof *a->items);
-    }
-    a->items[a->n++] = owned;
-    a->items[a->n] = NULL;
-}
-
-static void free_args(struct args *a)
-{
-    for (size_t i = 0; i < a->n; i++)
-        free(a->items[i]);
-    free(a->items);
-}
-
 /* valgrind OPTIONS build/runner --xml-dir build/vg/xml --timeout ... NAME ... for the
  * tests marked valgrind = true (and in `only`, when given). Valgrind writes XML, or
  * with `text` its text log (build/vg/locks.PID.txt), which says more about locks. */
-static struct args valgrind_argv(const struct grade_config *cfg, const struct tool *tool,
+static struct argv valgrind_argv(const struct grade_config *cfg, const struct tool *tool,
                                  const struct chapter *ch, const bool *only, bool text,
                                  double *deadline)
 {
-    struct args a = {0};
-    push(&a, xstrdup("valgrind"));
+    struct argv a = {0};
+    argv_add(&a, "valgrind");
     for (const char *const *o = tool->options; *o; o++)
-        push(&a, xstrdup(*o));
+        argv_add(&a, *o);
     if (text) {
-        push(&a, xstrdup("--log-file=build/vg/locks.%p.txt"));
+        argv_add(&a, "--log-file=build/vg/locks.%p.txt");
     } else {
-        push(&a, xstrdup("--xml=yes"));
-        push(&a, xasprintf("--xml-file=build/vg/%s.%%p.xml", tool->name));
+        argv_add(&a, "--xml=yes");
+        argv_addf(&a, "--xml-file=build/vg/%s.%%p.xml", tool->name);
     }
     char *supp = path_join(cfg->root, "grader/valgrind.supp");
     if (is_file(supp))
-        push(&a, xasprintf("--suppressions=%s", supp));
+        argv_addf(&a, "--suppressions=%s", supp);
     free(supp);
-    push(&a, xstrdup("build/runner"));
-    push(&a, xstrdup("--xml-dir"));
-    push(&a, xstrdup("build/vg/xml"));
-    *deadline = VALGRIND_OVERHEAD_S;
-    for (size_t i = 0; i < ch->n_tests; i++) {
-        if (!ch->tests[i].valgrind || (only && !only[i]))
-            continue;
-        double t = ch->tests[i].timeout * tool->slowdown;
-        push(&a, xstrdup("--timeout"));
-        push(&a, xasprintf("%s=%g", ch->tests[i].name, t));
-        *deadline += t;
-    }
+    argv_add(&a, "build/runner");
+    argv_add(&a, "--xml-dir");
+    argv_add(&a, "build/vg/xml");
+    bool *selected = xcalloc(ch->n_tests, sizeof *selected);
     for (size_t i = 0; i < ch->n_tests; i++)
-        if (ch->tests[i].valgrind && (!only || only[i]))
-            push(&a, xstrdup(ch->tests[i].name));
+        selected[i] = ch->tests[i].valgrind && (!only || only[i]);
+    *deadline = VALGRIND_OVERHEAD_S + runner_add_tests(&a, ch, selected, tool->slowdown);
+    free(selected);
     return a;
 }
 
@@ -101,7 +72,7 @@ struct tool_run {
     struct analysis_result *result;
     char *pid_log, *pid_var, *log;
     char **env;
-    struct args argv;
+    struct argv argv;
     double deadline;
     struct command_run run;
     struct command_outcome outcome;
@@ -146,7 +117,7 @@ static bool finish_tool(const struct chapter *ch, const char *work, struct tool_
                                    t->deadline);
     }
     free(t->log);
-    free_args(&t->argv);
+    argv_free(&t->argv);
     free(t->env);
     free(t->pid_var);
     free(t->pid_log);
@@ -182,7 +153,7 @@ static void add_locks_held(const struct grade_config *cfg, const struct chapter 
                 any = only[i] = true;
     if (any) {
         double deadline;
-        struct args argv = valgrind_argv(cfg, &helgrind, ch, only, true, &deadline);
+        struct argv argv = valgrind_argv(cfg, &helgrind, ch, only, true, &deadline);
         char **env = runner_environment(NULL);
         char *log = path_join(work, "build/vg/locks.log");
         struct command cmd = {.argv = argv.items, .cwd = work, .output_path = log,
@@ -195,17 +166,15 @@ static void add_locks_held(const struct grade_config *cfg, const struct chapter 
         }
         free(log);
         free(env);
-        free_args(&argv);
+        argv_free(&argv);
     }
     free(only);
 }
 
 /* Whether the analysis should run; if not, why not is in a->message. */
-static bool wanted(const struct analysis_spec *spec, const struct tool *tool,
-                   const struct chapter_result *r, struct analysis_result *a)
+static bool wanted(const struct analysis_spec *spec, const struct chapter_result *r,
+                   struct analysis_result *a)
 {
-    a->tool = tool->name;
-    a->max_score = spec->points;
     if (!spec->on || r->status != CHAPTER_GRADED)
         return false;
     char *failing = covered_tests_not_passed(r);
@@ -223,9 +192,9 @@ void analyse_chapter(const struct grade_config *cfg, const struct chapter *ch,
 {
     struct tool_run runs[2];
     size_t n = 0;
-    if (wanted(&ch->helgrind, &helgrind, r, &r->helgrind))
+    if (wanted(&ch->helgrind, r, &r->helgrind))
         runs[n++] = (struct tool_run){.tool = &helgrind, .spec = &ch->helgrind, .result = &r->helgrind};
-    if (wanted(&ch->memcheck, &memcheck, r, &r->memcheck))
+    if (wanted(&ch->memcheck, r, &r->memcheck))
         runs[n++] = (struct tool_run){.tool = &memcheck, .spec = &ch->memcheck, .result = &r->memcheck};
     if (n == 0)
         return;

@@ -16,35 +16,16 @@
 #error "CHECK_LIBS must name Check's link flags (the Makefile passes pkg-config's)"
 #endif
 
-enum { MAX_ARGS = 64, ERROR_LINES_SHOWN = 25, BUILD_TIMEOUT_S = 120 };
+enum { ERROR_LINES_SHOWN = 25, BUILD_TIMEOUT_S = 120 };
 
 static const char *const strict_flags[] = {"-std=c17", "-Wall", "-Wextra", "-Werror",
                                            "-pthread", "-g", "-Og", "-D_GNU_SOURCE", NULL};
 static const char *const harness_sources[] = {"wb_runner.c", "wb_test.c", "wb_proc.c", NULL};
 
-struct argv_builder {
-    char *args[MAX_ARGS];
-    int n;
-};
-
-static void add(struct argv_builder *b, const char *arg)
-{
-    if (b->n < MAX_ARGS - 1)
-        b->args[b->n++] = xstrdup(arg);
-    b->args[b->n] = NULL;
-}
-
-static void add_all(struct argv_builder *b, const char *const *args)
+static void add_all(struct argv *a, const char *const *args)
 {
     for (; *args; args++)
-        add(b, *args);
-}
-
-static void clear(struct argv_builder *b)
-{
-    for (int i = 0; i < b->n; i++)
-        free(b->args[i]);
-    b->n = 0;
+        argv_add(a, *args);
 }
 
 /* The first lines of the compiler's output: the errors that matter most. */
@@ -59,11 +40,11 @@ static char *first_lines(const char *text, int max_lines)
 }
 
 /* Runs one compiler command; on failure fills r and returns -1. */
-static int compile(const struct grade_config *cfg, const char *work, struct argv_builder *b,
+static int compile(const struct grade_config *cfg, const char *work, struct argv *b,
                    struct chapter_result *r)
 {
     char *log = path_join(work, "build/compile.log");
-    struct command cmd = {.argv = b->args, .cwd = work, .output_path = log,
+    struct command cmd = {.argv = b->items, .cwd = work, .output_path = log,
                           .timeout_s = BUILD_TIMEOUT_S};
     struct command_outcome out;
     int rc = command_run(&cmd, &out);
@@ -80,7 +61,7 @@ static int compile(const struct grade_config *cfg, const char *work, struct argv
         free(text);
     }
     free(log);
-    clear(b);
+    argv_free(b);
     return r->status == CHAPTER_GRADED ? 0 : -1;
 }
 
@@ -100,21 +81,17 @@ char *build_object_path(const char *source)
 static int compile_one(const struct grade_config *cfg, const char *work, const char *source,
                        const char *obj, bool with_harness, struct chapter_result *r)
 {
-    struct argv_builder b = {0};
-    add(&b, cfg->cc);
+    struct argv b = {0};
+    argv_add(&b, cfg->cc);
     add_all(&b, strict_flags);
-    add(&b, "-Iinclude");
+    argv_add(&b, "-Iinclude");
     if (with_harness) {
-        char *harness = path_join(cfg->root, "grader/harness");
-        char *flag = xasprintf("-I%s", harness);
-        add(&b, flag);
-        free(flag);
-        free(harness);
+        argv_addf(&b, "-I%s/grader/harness", cfg->root);
     }
-    add(&b, "-c");
-    add(&b, source);
-    add(&b, "-o");
-    add(&b, obj);
+    argv_add(&b, "-c");
+    argv_add(&b, source);
+    argv_add(&b, "-o");
+    argv_add(&b, obj);
     return compile(cfg, work, &b, r);
 }
 
@@ -173,24 +150,24 @@ static void free_list(char **list, size_t n)
 }
 
 /* Adds each word of a space-separated flag string (pkg-config output). */
-static void add_words(struct argv_builder *b, const char *words)
+static void add_words(struct argv *b, const char *words)
 {
     char *copy = xstrdup(words);
     for (char *w = strtok(copy, " "); w; w = strtok(NULL, " "))
-        add(b, w);
+        argv_add(b, w);
     free(copy);
 }
 
 static int link_runner(const struct grade_config *cfg, const char *work, char **objects,
                        size_t n, struct chapter_result *r)
 {
-    struct argv_builder b = {0};
-    add(&b, cfg->cc);
-    add(&b, "-pthread");
-    add(&b, "-o");
-    add(&b, "build/runner");
+    struct argv b = {0};
+    argv_add(&b, cfg->cc);
+    argv_add(&b, "-pthread");
+    argv_add(&b, "-o");
+    argv_add(&b, "build/runner");
     for (size_t i = 0; i < n; i++)
-        add(&b, objects[i]);
+        argv_add(&b, objects[i]);
     add_words(&b, CHECK_LIBS);
     return compile(cfg, work, &b, r);
 }

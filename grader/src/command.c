@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -14,6 +15,37 @@
 
 #include "grader.h"
 #include "wb_proc.h"
+
+void argv_add(struct argv *a, const char *arg)
+{
+    if (a->n + 2 > a->cap) {
+        a->cap = a->cap ? 2 * a->cap : 32;
+        a->items = xrealloc(a->items, a->cap * sizeof *a->items);
+    }
+    a->items[a->n++] = xstrdup(arg);
+    a->items[a->n] = NULL;
+}
+
+void argv_addf(struct argv *a, const char *fmt, ...)
+{
+    va_list ap;
+    char *arg;
+    va_start(ap, fmt);
+    int rc = vasprintf(&arg, fmt, ap);
+    va_end(ap);
+    if (rc < 0)
+        arg = xstrdup(""); /* cannot happen short of memory, which xstrdup reports */
+    argv_add(a, arg);
+    free(arg);
+}
+
+void argv_free(struct argv *a)
+{
+    for (size_t i = 0; i < a->n; i++)
+        free(a->items[i]);
+    free(a->items);
+    *a = (struct argv){0};
+}
 
 enum { MAX_SESSIONS = 4 };
 /* pids of the commands running in their own sessions, for the interrupt handler */

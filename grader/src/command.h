@@ -3,6 +3,7 @@
 #define COMMAND_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 struct command {
@@ -23,6 +24,15 @@ struct command_outcome {
     unsigned long strays; /* processes it left running, killed afterwards */
     double seconds;
 };
+
+/* A growing, NULL-terminated argument list for struct command; it owns its strings. */
+struct argv {
+    char **items;
+    size_t n, cap;
+};
+void argv_add(struct argv *a, const char *arg);
+void argv_addf(struct argv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void argv_free(struct argv *a);
 
 /* A command started and not yet finished. */
 struct command_run {

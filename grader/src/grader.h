@@ -144,6 +144,13 @@ int policy_check(const struct grade_config *cfg, const struct chapter *ch,
  * extra ("NAME=value", may be NULL). The strings are not copied: free only the array. */
 char **runner_environment(char *extra);
 
+/* run.c: adds the runner's "--timeout NAME=S" for each selected test (its timeout
+ * times slowdown), then the selected names in chapter order; returns the sum of
+ * those timeouts. */
+struct argv;
+double runner_add_tests(struct argv *a, const struct chapter *ch, const bool *selected,
+                        double slowdown);
+
 /* run.c: runs the tests and fills r->tests from Check's XML log. */
 int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
                 struct chapter_result *r);

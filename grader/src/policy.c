@@ -11,6 +11,7 @@
  * A violation scores the chapter 0, naming the symbol and the line that uses it. */
 #include "grader.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -228,18 +229,18 @@ static char *source_line(const char *work, const char *object, const struct symb
     return line;
 }
 
+static bool is_identifier_char(char c)
+{
+    return c == '_' || isalnum((unsigned char)c);
+}
+
 /* True when word appears in text as a whole identifier. */
 static bool has_identifier(const char *text, const char *word)
 {
     size_t len = strlen(word);
-    for (const char *p = strstr(text, word); p; p = strstr(p + 1, word)) {
-        bool start = p == text || !(p[-1] == '_' || (p[-1] >= '0' && p[-1] <= '9') ||
-                                    ((p[-1] | 32) >= 'a' && (p[-1] | 32) <= 'z'));
-        char c = p[len];
-        bool end = !(c == '_' || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z'));
-        if (start && end)
+    for (const char *p = strstr(text, word); p; p = strstr(p + 1, word))
+        if ((p == text || !is_identifier_char(p[-1])) && !is_identifier_char(p[len]))
             return true;
-    }
     return false;
 }
 

@@ -78,39 +78,39 @@ struct attempt {
     struct completions *completions;
 };
 
-/* runner --xml-dir build/xml --completions FD --token-fd FD --timeout NAME=S ...
- * NAME ... for the tests in `todo`. */
-static char **runner_argv(const struct chapter *ch, const bool *todo, int completions_fd,
-                          int token_fd, double *total_timeout)
+double runner_add_tests(struct argv *a, const struct chapter *ch, const bool *selected,
+                        double slowdown)
 {
-    char **argv = xcalloc(8 + 3 * ch->n_tests, sizeof *argv);
-    size_t k = 0;
-    argv[k++] = xstrdup("build/runner");
-    argv[k++] = xstrdup("--xml-dir");
-    argv[k++] = xstrdup("build/xml");
-    argv[k++] = xstrdup("--completions");
-    argv[k++] = xasprintf("%d", completions_fd);
-    argv[k++] = xstrdup("--token-fd");
-    argv[k++] = xasprintf("%d", token_fd);
-    *total_timeout = RUNNER_OVERHEAD_S;
+    double total = 0;
     for (size_t i = 0; i < ch->n_tests; i++) {
-        if (!todo[i])
+        if (!selected[i])
             continue;
-        argv[k++] = xstrdup("--timeout");
-        argv[k++] = xasprintf("%s=%g", ch->tests[i].name, ch->tests[i].timeout);
-        *total_timeout += ch->tests[i].timeout;
+        double t = ch->tests[i].timeout * slowdown;
+        argv_add(a, "--timeout");
+        argv_addf(a, "%s=%g", ch->tests[i].name, t);
+        total += t;
     }
     for (size_t i = 0; i < ch->n_tests; i++)
-        if (todo[i])
-            argv[k++] = xstrdup(ch->tests[i].name);
-    return argv;
+        if (selected[i])
+            argv_add(a, ch->tests[i].name);
+    return total;
 }
 
-static void free_argv(char **argv)
+/* runner --xml-dir build/xml --completions FD --token-fd FD --timeout NAME=S ...
+ * NAME ... for the tests in `todo`. */
+static struct argv runner_argv(const struct chapter *ch, const bool *todo, int completions_fd,
+                               int token_fd, double *total_timeout)
 {
-    for (char **a = argv; *a; a++)
-        free(*a);
-    free(argv);
+    struct argv a = {0};
+    argv_add(&a, "build/runner");
+    argv_add(&a, "--xml-dir");
+    argv_add(&a, "build/xml");
+    argv_add(&a, "--completions");
+    argv_addf(&a, "%d", completions_fd);
+    argv_add(&a, "--token-fd");
+    argv_addf(&a, "%d", token_fd);
+    *total_timeout = RUNNER_OVERHEAD_S + runner_add_tests(&a, ch, todo, 1);
+    return a;
 }
 
 /* Why the runner stopped before reporting every test. */
@@ -158,11 +158,11 @@ static int run_once(const struct attempt *a, const bool *todo, struct chapter_re
         return -1;
     }
     double deadline;
-    char **argv = runner_argv(a->chapter, todo, a->completions->fd, token_fd, &deadline);
+    struct argv argv = runner_argv(a->chapter, todo, a->completions->fd, token_fd, &deadline);
     char *log = path_join(a->work, "build/run.log");
     char *xml_dir = path_join(a->work, "build/xml");
     int pass[] = {a->completions->fd, token_fd};
-    struct command cmd = {.argv = argv, .cwd = a->work, .output_path = log, .env = a->env,
+    struct command cmd = {.argv = argv.items, .cwd = a->work, .output_path = log, .env = a->env,
                           .timeout_s = deadline, .own_session = true, .pass_fds = pass,
                           .n_pass_fds = 2};
     int rc = remove_tree(xml_dir) == 0 && mkdir_p(xml_dir) == 0 ? command_run(&cmd, out) : -1;
@@ -174,7 +174,7 @@ static int run_once(const struct attempt *a, const bool *todo, struct chapter_re
         read_logs(a->chapter, xml_dir, todo, r);
     free(log);
     free(xml_dir);
-    free_argv(argv);
+    argv_free(&argv);
     return rc;
 }
 
