@@ -20,6 +20,14 @@ static pid_t test_pid;
 static int completion_fd = -1;
 static char completion_token[65];
 
+/* The runner's progress descriptor (see wb_runner.c); closed in each test process. */
+static int progress_fd = -1;
+
+void wb_test_set_progress_fd(int fd)
+{
+    progress_fd = fd;
+}
+
 void wb_test_set_completion_channel(int fd, const char *token)
 {
     completion_fd = fd;
@@ -61,6 +69,9 @@ static void log_test_pid(const char *name)
 void wb_test_begin(const char *name)
 {
     test_pid = getpid();
+    if (progress_fd >= 0)
+        close(progress_fd);
+    progress_fd = -1;
     /* Check's runner handles SIGTERM and SIGINT by killing its process group; a test
      * and the processes it forks must not inherit that: terminate() of a child must
      * end the child only. */

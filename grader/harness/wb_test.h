@@ -28,6 +28,10 @@ void wb_test_completed(const char *name);
  * secret that makes a record genuine (see grader/src/completions.c). */
 void wb_test_set_completion_channel(int fd, const char *token);
 
+/* Called by the runner: its progress descriptor, which each test process closes
+ * first thing, so that code under test cannot write progress of its own. */
+void wb_test_set_progress_fd(int fd);
+
 #define WB_TEST(name)                                                          \
     static void name##_body(void);                                             \
     static void name##_fn(int _i CK_ATTRIBUTE_UNUSED)                          \

@@ -33,6 +33,15 @@ static const char *const memcheck_options[] = {
 static const struct tool helgrind = {"helgrind", 30, helgrind_options};
 static const struct tool memcheck = {"memcheck", 20, memcheck_options};
 
+/* The tests the tool runs (those marked valgrind = true, and in only when given). */
+static bool *tool_selection(const struct chapter *ch, const bool *only)
+{
+    bool *selected = xcalloc(ch->n_tests, sizeof *selected);
+    for (size_t i = 0; i < ch->n_tests; i++)
+        selected[i] = ch->tests[i].valgrind && (!only || only[i]);
+    return selected;
+}
+
 /* valgrind OPTIONS build/runner --xml-dir build/vg/xml --timeout ... NAME ... for the
  * tests marked valgrind = true (and in `only`, when given). Valgrind writes XML, or
  * with `text` its text log (build/vg/locks.PID.txt), which says more about locks. */
@@ -50,16 +59,15 @@ static struct argv valgrind_argv(const struct grade_config *cfg, const struct to
         argv_add(&a, "--xml=yes");
         argv_addf(&a, "--xml-file=build/vg/%s.%%p.xml", tool->name);
     }
+    /* a suppression file, if the workbook has one, is copied where the sandbox sees it */
     char *supp = path_join(cfg->root, "grader/valgrind.supp");
     if (is_file(supp))
-        argv_addf(&a, "--suppressions=%s", supp);
+        argv_add(&a, "--suppressions=logs/valgrind.supp");
     free(supp);
     argv_add(&a, "build/runner");
     argv_add(&a, "--xml-dir");
     argv_add(&a, "build/vg/xml");
-    bool *selected = xcalloc(ch->n_tests, sizeof *selected);
-    for (size_t i = 0; i < ch->n_tests; i++)
-        selected[i] = ch->tests[i].valgrind && (!only || only[i]);
+    bool *selected = tool_selection(ch, only);
     *deadline = VALGRIND_OVERHEAD_S + runner_add_tests(&a, ch, selected, tool->slowdown);
     free(selected);
     return a;
@@ -74,28 +82,58 @@ struct tool_run {
     char **env;
     struct argv argv;
     double deadline;
+    struct command cmd;
+    struct test_progress progress;
+    bool *selected;
+    struct stage_sandbox box;
     struct command_run run;
     struct command_outcome outcome;
     bool started;
 };
 
+/* build/vg/xml for the tools to write in, and the suppression file where they see it. */
+static void prepare_folders(const struct grade_config *cfg, const char *work)
+{
+    char *vg_dir = path_join(work, "build/vg/xml");
+    char *build = path_join(work, "build");
+    char *supp = path_join(cfg->root, "grader/valgrind.supp");
+    char *supp_copy = path_join(work, "logs/valgrind.supp");
+    mkdir_p(vg_dir);
+    if (cfg->sandbox)
+        sandbox_give(cfg->sandbox, build);
+    if (is_file(supp))
+        copy_file(supp, supp_copy);
+    free(supp_copy);
+    free(supp);
+    free(build);
+    free(vg_dir);
+}
+
 static void start_tool(const struct grade_config *cfg, const struct chapter *ch,
                        const char *work, struct tool_run *t)
 {
-    char *vg_dir = path_join(work, "build/vg/xml");
-    mkdir_p(vg_dir);
-    free(vg_dir);
     t->pid_log = xasprintf("%s/build/vg/%s.pids", work, t->tool->name);
     t->pid_var = xasprintf("WB_PID_LOG=%s", t->pid_log);
-    t->env = runner_environment(t->pid_var);
+    t->env = runner_environment(cfg, t->pid_var);
     t->argv = valgrind_argv(cfg, t->tool, ch, NULL, false, &t->deadline);
-    t->log = xasprintf("%s/build/vg/%s.log", work, t->tool->name);
-    struct command cmd = {.argv = t->argv.items, .cwd = work, .output_path = t->log,
-                          .env = t->env, .timeout_s = t->deadline, .own_session = true};
-    t->started = command_start(&cmd, &t->run, &t->outcome) == 0;
+    t->log = xasprintf("%s/logs/%s.log", work, t->tool->name);
+    t->selected = tool_selection(ch, NULL);
+    const struct sandbox_spec *sandbox = stage_sandbox(&t->box, cfg, work, STAGE_ANALYSE);
+    t->cmd = (struct command){.argv = t->argv.items, .cwd = work, .output_path = t->log,
+                              .env = t->env, .timeout_s = t->deadline, .own_session = true,
+                              .sandbox = sandbox};
+    if (test_progress_open(&t->progress, ch, t->selected, t->tool->slowdown) == 0) {
+        test_progress_attach(&t->progress, &t->cmd, &t->argv, t->deadline);
+        t->cmd.argv = t->argv.items;
+        t->cmd.pass_fds = &t->progress.pipe[1];
+        t->cmd.n_pass_fds = 1;
+    }
+    t->started = command_start(&t->cmd, &t->run, &t->outcome) == 0;
     if (!t->started)
         t->result->message = xasprintf("valgrind could not start: %s",
-                                       strerror(t->outcome.exec_errno));
+                                       t->run.sandbox_error ? t->run.sandbox_error
+                                                            : strerror(t->outcome.exec_errno));
+    free(t->run.sandbox_error);
 }
 
 /* Waits for the tool and reads its findings; true when it ran to its end. */
@@ -116,6 +154,9 @@ static bool finish_tool(const struct chapter *ch, const char *work, struct tool_
             a->message = xasprintf("%s did not finish within %.0f s", t->tool->name,
                                    t->deadline);
     }
+    test_progress_close(&t->progress);
+    stage_sandbox_free(&t->box);
+    free(t->selected);
     free(t->log);
     argv_free(&t->argv);
     free(t->env);
@@ -154,16 +195,19 @@ static void add_locks_held(const struct grade_config *cfg, const struct chapter 
     if (any) {
         double deadline;
         struct argv argv = valgrind_argv(cfg, &helgrind, ch, only, true, &deadline);
-        char **env = runner_environment(NULL);
-        char *log = path_join(work, "build/vg/locks.log");
+        char **env = runner_environment(cfg, NULL);
+        char *log = path_join(work, "logs/locks.log");
+        struct stage_sandbox box;
         struct command cmd = {.argv = argv.items, .cwd = work, .output_path = log,
-                              .env = env, .timeout_s = deadline, .own_session = true};
+                              .env = env, .timeout_s = deadline, .own_session = true,
+                              .sandbox = stage_sandbox(&box, cfg, work, STAGE_ANALYSE)};
         struct command_outcome out;
         if (command_run(&cmd, &out) == 0) {
             char *dir = path_join(work, "build/vg");
             locks_held_read(dir, a);
             free(dir);
         }
+        stage_sandbox_free(&box);
         free(log);
         free(env);
         argv_free(&argv);
@@ -201,6 +245,7 @@ void analyse_chapter(const struct grade_config *cfg, const struct chapter *ch,
     char *work = path_join(cfg->workdir, ch->id);
     char *vg = path_join(work, "build/vg");
     remove_tree(vg);
+    prepare_folders(cfg, work);
     /* the tools run side by side: valgrind uses one core each */
     for (size_t i = 0; i < n; i++)
         start_tool(cfg, ch, work, &runs[i]);
@@ -212,7 +257,7 @@ void analyse_chapter(const struct grade_config *cfg, const struct chapter *ch,
         else if (!finished && a->message == NULL)
             a->message = xasprintf("%s could not run to its end", runs[i].tool->name);
     }
-    wb_proc_kill_children(); /* anything either run left behind */
+    command_sweep(cfg->sandbox); /* anything either run left behind */
     if (r->helgrind.ran && r->helgrind.errors > 0)
         add_locks_held(cfg, ch, work, &r->helgrind);
     free(vg);

@@ -2,7 +2,8 @@
  *
  * Each file is compiled on its own (student files see only include/; tests also see
  * the harness), then everything is linked with Check. Commands run inside the work
- * folder so that compiler messages name files as the student knows them. */
+ * folder so that compiler messages name files as the student knows them, each in the
+ * build stage's sandbox, and one deadline covers the whole build. */
 #include "grader.h"
 
 #include <dirent.h>
@@ -18,9 +19,19 @@
 
 enum { ERROR_LINES_SHOWN = 25, BUILD_TIMEOUT_S = 120 };
 
+/* One build: where it runs, its sandbox and the deadline all its commands share. */
+struct build {
+    const struct grade_config *cfg;
+    const char *work; /* the folder commands run in */
+    const struct sandbox_spec *sandbox;
+    double deadline;
+    const char *log; /* where the compiler's output goes: outside every sandbox */
+};
+
 static const char *const strict_flags[] = {"-std=c17", "-Wall", "-Wextra", "-Werror",
                                            "-pthread", "-g", "-Og", "-D_GNU_SOURCE", NULL};
 static const char *const harness_sources[] = {"wb_runner.c", "wb_test.c", "wb_proc.c", NULL};
+static const char *const harness_headers[] = {"wb_test.h", "wb_proc.h", NULL};
 
 static void add_all(struct argv *a, const char *const *args)
 {
@@ -39,28 +50,46 @@ static char *first_lines(const char *text, int max_lines)
     return xasprintf("%.*s%s", (int)(end - text), text, *end ? "[...]\n" : "");
 }
 
-/* Runs one compiler command; on failure fills r and returns -1. */
-static int compile(const struct grade_config *cfg, const char *work, struct argv *b,
-                   struct chapter_result *r)
+/* Why a compiler command that ran did not succeed. */
+static char *failure_message(const struct command *cmd, const struct command_outcome *out,
+                             const char *log)
 {
-    char *log = path_join(work, "build/compile.log");
-    struct command cmd = {.argv = b->items, .cwd = work, .output_path = log,
-                          .timeout_s = BUILD_TIMEOUT_S};
+    if (out->timed_out)
+        return xasprintf("the build did not finish within %d s (all its steps together)",
+                         BUILD_TIMEOUT_S);
+    char *limits = command_limits_note(cmd, out);
+    char *text = read_text_file(log, 64 * 1024);
+    char *lines = first_lines(text ? text : "", ERROR_LINES_SHOWN);
+    char *message = limits ? xasprintf("%s\n%s", limits, lines) : xstrdup(lines);
+    free(limits);
+    free(text);
+    free(lines);
+    return message;
+}
+
+/* Runs one compiler command in the build's sandbox; on failure fills r and returns -1. */
+static int compile(const struct build *bd, struct argv *b, struct chapter_result *r)
+{
+    const char *log = bd->log;
+    char **env = bd->sandbox ? sandbox_environment(bd->sandbox->box, NULL) : NULL;
+    struct command cmd = {.argv = b->items, .cwd = bd->work, .output_path = log, .env = env,
+                          .timeout_s = bd->deadline - monotonic_seconds(),
+                          .own_session = true, .sandbox = bd->sandbox};
     struct command_outcome out;
-    int rc = command_run(&cmd, &out);
-    if (rc < 0) {
+    int rc = cmd.timeout_s > 0 ? command_run(&cmd, &out) : 0;
+    if (cmd.timeout_s <= 0) {
+        r->status = CHAPTER_COMPILE_ERROR;
+        r->message = xasprintf("the build did not finish within %d s (all its steps together)",
+                               BUILD_TIMEOUT_S);
+    } else if (rc < 0) {
         r->status = CHAPTER_ERROR;
-        r->message = xasprintf("cannot run the compiler '%s': %s", cfg->cc,
+        r->message = xasprintf("cannot run the compiler '%s': %s", bd->cfg->cc,
                                strerror(out.exec_errno));
     } else if (!command_succeeded(&out)) {
-        char *text = read_text_file(log, 64 * 1024);
         r->status = CHAPTER_COMPILE_ERROR;
-        r->message = out.timed_out ? xasprintf("the compiler did not finish in %d s",
-                                               BUILD_TIMEOUT_S)
-                                   : first_lines(text ? text : "", ERROR_LINES_SHOWN);
-        free(text);
+        r->message = failure_message(&cmd, &out, log);
     }
-    free(log);
+    free(env);
     argv_free(b);
     return r->status == CHAPTER_GRADED ? 0 : -1;
 }
@@ -78,25 +107,25 @@ char *build_object_path(const char *source)
     return obj;
 }
 
-static int compile_one(const struct grade_config *cfg, const char *work, const char *source,
-                       const char *obj, bool with_harness, struct chapter_result *r)
+static int compile_one(const struct build *bd, const char *source, const char *obj,
+                       bool with_harness, struct chapter_result *r)
 {
     struct argv b = {0};
-    argv_add(&b, cfg->cc);
+    argv_add(&b, bd->cfg->cc);
     add_all(&b, strict_flags);
     argv_add(&b, "-Iinclude");
-    if (with_harness) {
-        argv_addf(&b, "-I%s/grader/harness", cfg->root);
-    }
+    if (with_harness)
+        argv_addf(&b, "-I%s/.harness", bd->cfg->workdir);
     argv_add(&b, "-c");
     argv_add(&b, source);
     argv_add(&b, "-o");
     argv_add(&b, obj);
-    return compile(cfg, work, &b, r);
+    return compile(bd, &b, r);
 }
 
-/* The harness is the same for every chapter: its objects are built once per run,
- * in the work folder's .harness/. */
+/* The harness is the same for every chapter: its sources are copied and its objects
+ * built once per grading, in the work folder's .harness/, which chapters' builds see
+ * read-only. */
 static char *harness_object(const struct grade_config *cfg, const char *source)
 {
     char *obj = xasprintf("%s/.harness/%s", cfg->workdir, source);
@@ -104,20 +133,43 @@ static char *harness_object(const struct grade_config *cfg, const char *source)
     return obj;
 }
 
-static int compile_harness(const struct grade_config *cfg, const char *work, const char *source,
-                           const char *obj, struct chapter_result *r)
+/* Copies the harness's sources and headers into .harness/; 0 or -1 (errno). */
+static int copy_harness(const struct grade_config *cfg, const char *dir)
 {
-    char *src = xasprintf("%s/grader/harness/%s", cfg->root, source);
-    char *dir = xasprintf("%s/.harness", cfg->workdir);
+    const char *const *lists[] = {harness_sources, harness_headers};
+    for (size_t l = 0; l < 2; l++)
+        for (const char *const *f = lists[l]; *f; f++) {
+            char *from = xasprintf("%s/grader/harness/%s", cfg->root, *f);
+            char *to = path_join(dir, *f);
+            int rc = copy_file(from, to);
+            free(from);
+            free(to);
+            if (rc < 0)
+                return -1;
+        }
+    return 0;
+}
+
+static int build_harness(const struct build *chapter_build, struct chapter_result *r)
+{
+    const struct grade_config *cfg = chapter_build->cfg;
+    char *dir = path_join(cfg->workdir, ".harness");
     int rc = 0;
-    if (mkdir_p(dir) < 0) {
+    if (mkdir_p(dir) < 0 || copy_harness(cfg, dir) < 0) {
         r->status = CHAPTER_ERROR;
-        r->message = xasprintf("cannot create %s: %s", dir, strerror(errno));
+        r->message = xasprintf("cannot prepare %s: %s", dir, strerror(errno));
         rc = -1;
-    } else {
-        rc = compile_one(cfg, work, src, obj, true, r);
     }
-    free(src);
+    struct stage_sandbox box;
+    char *log = path_join(cfg->workdir, "harness-compile.log");
+    struct build bd = {cfg, dir, harness_sandbox(&box, cfg), chapter_build->deadline, log};
+    for (const char *const *src = harness_sources; rc == 0 && *src; src++) {
+        char *obj = harness_object(cfg, *src);
+        rc = compile_one(&bd, *src, obj, true, r);
+        free(obj);
+    }
+    stage_sandbox_free(&box);
+    free(log);
     free(dir);
     return rc;
 }
@@ -158,18 +210,18 @@ static void add_words(struct argv *b, const char *words)
     free(copy);
 }
 
-static int link_runner(const struct grade_config *cfg, const char *work, char **objects,
-                       size_t n, struct chapter_result *r)
+static int link_runner(const struct build *bd, char **objects, size_t n,
+                       struct chapter_result *r)
 {
     struct argv b = {0};
-    argv_add(&b, cfg->cc);
+    argv_add(&b, bd->cfg->cc);
     argv_add(&b, "-pthread");
     argv_add(&b, "-o");
     argv_add(&b, "build/runner");
     for (size_t i = 0; i < n; i++)
         argv_add(&b, objects[i]);
     add_words(&b, CHECK_LIBS);
-    return compile(cfg, work, &b, r);
+    return compile(bd, &b, r);
 }
 
 int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
@@ -177,37 +229,45 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
 {
     char *work = path_join(cfg->workdir, ch->id);
     char *build_dir = path_join(work, "build");
+    char *log = path_join(work, "logs/compile.log");
+    char *harness_runner = path_join(cfg->workdir, ".harness/wb_runner.o");
     size_t n_tests = 0, n_objects = 0;
     char **tests = test_sources(work, &n_tests);
     size_t n_harness = sizeof harness_sources / sizeof *harness_sources - 1;
     char **objects = xcalloc(ch->n_student_files + n_tests + n_harness, sizeof *objects);
-    int rc = mkdir_p(build_dir);
+    struct stage_sandbox box;
+    struct build bd = {cfg, work, stage_sandbox(&box, cfg, work, STAGE_BUILD),
+                       monotonic_seconds() + BUILD_TIMEOUT_S, log};
+    char *logs_dir = path_join(work, "logs");
+    int rc = mkdir_p(build_dir) == 0 && mkdir_p(logs_dir) == 0 ? 0 : -1;
     if (rc < 0) {
         r->status = CHAPTER_ERROR;
         r->message = xasprintf("cannot create %s: %s", build_dir, strerror(errno));
     }
+    free(logs_dir);
+    if (rc == 0 && !is_file(harness_runner))
+        rc = build_harness(&bd, r);
     for (size_t i = 0; rc == 0 && i < ch->n_student_files; i++) {
         objects[n_objects] = build_object_path(ch->student_files[i]);
-        rc = compile_one(cfg, work, ch->student_files[i], objects[n_objects++], false, r);
+        rc = compile_one(&bd, ch->student_files[i], objects[n_objects++], false, r);
     }
     for (size_t i = 0; rc == 0 && i < n_tests; i++) {
         objects[n_objects] = build_object_path(tests[i]);
-        rc = compile_one(cfg, work, tests[i], objects[n_objects++], true, r);
+        rc = compile_one(&bd, tests[i], objects[n_objects++], true, r);
     }
-    for (size_t i = 0; rc == 0 && i < n_harness; i++) {
-        objects[n_objects] = harness_object(cfg, harness_sources[i]);
-        rc = is_file(objects[n_objects]) ? 0 : compile_harness(cfg, work, harness_sources[i],
-                                                               objects[n_objects], r);
-        n_objects++;
-    }
+    for (size_t i = 0; rc == 0 && i < n_harness; i++)
+        objects[n_objects++] = harness_object(cfg, harness_sources[i]);
     if (rc == 0)
-        rc = link_runner(cfg, work, objects, n_objects, r);
+        rc = link_runner(&bd, objects, n_objects, r);
     if (rc < 0)
         chapter_result_fail_all(r, TEST_ERROR, r->status == CHAPTER_COMPILE_ERROR
                                                    ? "compile error"
                                                    : "not graded: the build could not run");
+    stage_sandbox_free(&box);
     free_list(objects, n_objects);
     free_list(tests, n_tests);
+    free(harness_runner);
+    free(log);
     free(build_dir);
     free(work);
     return rc;

@@ -1,13 +1,16 @@
 /* command.c - running one external command with a deadline and captured output. */
 #include "command.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -47,24 +50,35 @@ void argv_free(struct argv *a)
     *a = (struct argv){0};
 }
 
-enum { MAX_SESSIONS = 4 };
+enum { MAX_RUNS = 8, DISK_CHECK_S = 1 /* quarter seconds */, MAX_DISK_ENTRIES = 100000 };
 /* pids of the commands running in their own sessions, for the interrupt handler */
-static volatile sig_atomic_t running_sessions[MAX_SESSIONS];
+static volatile sig_atomic_t running_sessions[MAX_RUNS];
 static volatile sig_atomic_t interrupted;
+/* the commands started and not yet finished: each wait serves them all */
+static struct command_run *active_runs[MAX_RUNS];
 
 static void on_interrupt(int signo)
 {
     interrupted = signo;
-    for (int i = 0; i < MAX_SESSIONS; i++)
+    for (int i = 0; i < MAX_RUNS; i++)
         if (running_sessions[i] > 0)
             kill(-(pid_t)running_sessions[i], SIGKILL);
 }
 
 static void track_session(pid_t old_pid, pid_t new_pid)
 {
-    for (int i = 0; i < MAX_SESSIONS; i++)
+    for (int i = 0; i < MAX_RUNS; i++)
         if (running_sessions[i] == old_pid) {
             running_sessions[i] = new_pid;
+            return;
+        }
+}
+
+static void track_run(struct command_run *old_run, struct command_run *new_run)
+{
+    for (int i = 0; i < MAX_RUNS; i++)
+        if (active_runs[i] == old_run) {
+            active_runs[i] = new_run;
             return;
         }
 }
@@ -83,25 +97,31 @@ int command_interrupted(void)
     return interrupted;
 }
 
-/* In the child: set up and exec, or report errno through report_fd and exit. */
-static void exec_child(const struct command *cmd, int report_fd)
+/* In the child: set up (sandbox included) and exec, or report errno through
+ * report_fd and exit. Only async-signal-safe calls: the grader may have threads. */
+static void exec_child(const struct command *cmd, const struct command_run *run,
+                       char *const *line, int out_fd, int report_fd)
 {
     if (cmd->own_session)
         setsid();
-    int out = open(cmd->output_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
-    if (out < 0 || devnull < 0 || dup2(devnull, 0) < 0 || dup2(out, 1) < 0 ||
-        dup2(out, 2) < 0 || (cmd->cwd && chdir(cmd->cwd) < 0))
+    if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_fd, 1) < 0 || dup2(out_fd, 2) < 0 ||
+        (cmd->cwd && chdir(cmd->cwd) < 0))
         goto fail;
     for (int i = 0; i < cmd->n_pass_fds; i++)
         if (fcntl(cmd->pass_fds[i], F_SETFD, 0) < 0) /* clear close-on-exec */
             goto fail;
-    struct rlimit no_core = {0, 0};
-    setrlimit(RLIMIT_CORE, &no_core); /* a crash must not litter the work folder */
+    if (run->sandboxed) {
+        if (sandbox_enter(&run->sandbox) < 0)
+            goto fail;
+    } else {
+        struct rlimit no_core = {0, 0};
+        setrlimit(RLIMIT_CORE, &no_core); /* a crash must not litter the work folder */
+    }
     if (cmd->env)
-        execvpe(cmd->argv[0], cmd->argv, cmd->env);
+        execvpe(line[0], line, cmd->env);
     else
-        execvp(cmd->argv[0], cmd->argv);
+        execvp(line[0], line);
 fail:;
     int e = errno;
     if (write(report_fd, &e, sizeof e) < 0)
@@ -109,97 +129,381 @@ fail:;
     _exit(127);
 }
 
-/* Waits for pid until deadline; true when it ended (status stored), false on timeout. */
-static bool wait_until(pid_t pid, double deadline, int *status)
+static void close_fd(int *fd)
 {
-    int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-    for (;;) {
-        if (interrupted)
-            deadline = 0;
-        pid_t got = waitpid(pid, status, WNOHANG);
-        if (got == pid || (got < 0 && errno != EINTR))
-            break;
-        double left = deadline - monotonic_seconds();
-        if (left <= 0) {
-            if (pidfd >= 0)
-                close(pidfd);
-            return false;
+    if (*fd >= 0)
+        close(*fd);
+    *fd = -1;
+}
+
+/* Everything a started or failed run holds, given back. */
+static void release_run(struct command_run *run)
+{
+    close_fd(&run->pidfd);
+    close_fd(&run->out_fd);
+    close_fd(&run->log_fd);
+    if (run->sandboxed)
+        sandbox_release(&run->sandbox);
+    run->sandboxed = false;
+}
+
+/* Sets up what the run needs before fork: the sandbox, the output pipe and file. */
+static int prepare_run(const struct command *cmd, struct command_run *run, int out[2])
+{
+    char why[512];
+    if (cmd->sandbox) {
+        if (sandbox_prepare(cmd->sandbox, &run->sandbox, why, sizeof why) < 0) {
+            run->sandbox_error = xstrdup(why);
+            return -1;
         }
-        if (pidfd >= 0) {
-            /* readable when the process ends: no polling delay */
-            struct pollfd p = {.fd = pidfd, .events = POLLIN};
-            poll(&p, 1, left > 1 ? 1000 : (int)(left * 1000) + 1);
-        } else {
-            struct timespec ts = {0, 10 * 1000 * 1000};
-            nanosleep(&ts, NULL);
-        }
+        run->sandboxed = true;
     }
-    if (pidfd >= 0)
-        close(pidfd);
-    return true;
+    run->log_fd = open(cmd->output_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+                       0644);
+    if (run->log_fd < 0 || pipe2(out, O_CLOEXEC) < 0)
+        return -1;
+    return 0;
 }
 
 int command_start(const struct command *cmd, struct command_run *run,
                   struct command_outcome *outcome)
 {
     *outcome = (struct command_outcome){0};
-    *run = (struct command_run){.start = monotonic_seconds(), .own_session = cmd->own_session};
+    *run = (struct command_run){.cmd = cmd, .start = monotonic_seconds(), .pidfd = -1,
+                                .out_fd = -1, .log_fd = -1};
     run->deadline = run->start + cmd->timeout_s;
-    int report[2];
-    if (pipe2(report, O_CLOEXEC) < 0)
-        return outcome->exec_errno = errno, -1;
-    pid_t pid = fork();
-    if (pid < 0) {
-        outcome->exec_errno = errno;
-        close(report[0]);
-        close(report[1]);
+    int out[2] = {-1, -1}, report[2] = {-1, -1};
+    if (prepare_run(cmd, run, out) < 0 || pipe2(report, O_CLOEXEC) < 0) {
+        outcome->exec_errno = run->sandbox_error ? EPERM : errno;
+        close_fd(&out[0]);
+        close_fd(&out[1]);
+        release_run(run);
         return -1;
     }
+    char **line = run->sandboxed ? sandbox_command_line(&run->sandbox, cmd->argv)
+                                 : (char **)cmd->argv;
+    pid_t pid = fork();
     if (pid == 0)
-        exec_child(cmd, report[1]);
-    if (cmd->own_session)
-        track_session(0, pid);
+        exec_child(cmd, run, line, out[1], report[1]);
+    if (line != cmd->argv)
+        free(line);
+    close(out[1]);
     close(report[1]);
-    int e = 0;
-    bool failed = read(report[0], &e, sizeof e) == (ssize_t)sizeof e;
+    run->out_fd = out[0];
+    int e = pid < 0 ? errno : 0;
+    if (pid > 0 && read(report[0], &e, sizeof e) != (ssize_t)sizeof e)
+        e = 0; /* the exec closed the report pipe: the command runs */
     close(report[0]);
-    if (failed) {
-        waitpid(pid, NULL, 0);
-        track_session(pid, 0);
+    if (e != 0) {
+        if (pid > 0)
+            waitpid(pid, NULL, 0);
         outcome->exec_errno = e;
+        release_run(run);
         return -1;
     }
     run->pid = pid;
+    run->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    fcntl(run->out_fd, F_SETFL, O_NONBLOCK);
+    if (cmd->own_session)
+        track_session(0, pid);
+    track_run(NULL, run);
     return 0;
+}
+
+/* ---- serving the running commands ---- */
+
+/* Keeps the first output_cap bytes of what arrived, counts the rest. False at EOF. */
+static bool drain_output(struct command_run *run)
+{
+    char buf[65536];
+    size_t cap = run->cmd->output_cap ? run->cmd->output_cap : COMMAND_OUTPUT_CAP;
+    for (int chunk = 0; chunk < 64; chunk++) { /* then let the others have a turn */
+        ssize_t n = read(run->out_fd, buf, sizeof buf);
+        if (n == 0)
+            return false;
+        if (n < 0)
+            return errno == EAGAIN || errno == EINTR;
+        size_t keep = run->kept < cap ? cap - run->kept : 0;
+        if (keep > (size_t)n)
+            keep = (size_t)n;
+        if (keep > 0 && write(run->log_fd, buf, keep) == (ssize_t)keep)
+            run->kept += keep;
+        run->seen += (size_t)n;
+    }
+    return true;
+}
+
+/* Hands complete progress lines to the command's callback. */
+static void read_progress(struct command_run *run)
+{
+    const struct command *cmd = run->cmd;
+    size_t room = sizeof run->progress - 1 - run->progress_len;
+    ssize_t n = read(cmd->progress_fd, run->progress + run->progress_len, room);
+    if (n <= 0)
+        return;
+    run->progress_len += (size_t)n;
+    run->progress[run->progress_len] = '\0';
+    char *line = run->progress, *nl;
+    while ((nl = strchr(line, '\n')) != NULL) {
+        *nl = '\0';
+        cmd->on_progress(cmd->progress_ctx, line, run);
+        line = nl + 1;
+    }
+    run->progress_len = strlen(line);
+    memmove(run->progress, line, run->progress_len + 1);
+    if (run->progress_len == sizeof run->progress - 1)
+        run->progress_len = 0; /* a line this long is noise: drop it */
+}
+
+/* Adds the blocks used under the folder open as dirfd (which it closes) to *bytes,
+ * and its entries to *entries; never follows links. Stops counting at the limits. */
+static void disk_use_at(int dirfd, int depth, long long *bytes, long *entries)
+{
+    DIR *d = fdopendir(dirfd);
+    if (d == NULL) {
+        close(dirfd);
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL && *entries < MAX_DISK_ENTRIES) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        struct stat st;
+        if (fstatat(dirfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            continue;
+        ++*entries;
+        *bytes += (long long)st.st_blocks * 512;
+        if (S_ISDIR(st.st_mode) && depth < 64) {
+            int sub = openat(dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (sub >= 0)
+                disk_use_at(sub, depth + 1, bytes, entries);
+        }
+    }
+    closedir(d);
+}
+
+/* True when the run's writable folders hold more than its disk limit (or more
+ * entries than the grader will count). */
+static bool disk_exceeded(const struct command_run *run)
+{
+    const struct sandbox_spec *spec = run->cmd->sandbox;
+    long long bytes = 0;
+    long entries = 0;
+    for (const char *const *d = spec->writable; d && *d; d++) {
+        int fd = open(*d, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0)
+            disk_use_at(fd, 0, &bytes, &entries);
+    }
+    return bytes > spec->limits.disk || entries >= MAX_DISK_ENTRIES;
+}
+
+static bool watches_disk(const struct command_run *run)
+{
+    return run->cmd->sandbox && run->cmd->sandbox->limits.disk > 0 &&
+           run->cmd->sandbox->box->active[LAYER_DISK_WATCH];
+}
+
+/* Kills everything the run started: its sandbox at once when a layer allows it, its
+ * process group, the command itself. */
+static void kill_run(struct command_run *run)
+{
+    if (run->sandboxed)
+        sandbox_kill(&run->sandbox);
+    if (run->cmd->own_session)
+        kill(-run->pid, SIGKILL);
+    kill(run->pid, SIGKILL);
+}
+
+/* Reaps the run's process if it has ended. */
+static void check_ended(struct command_run *run)
+{
+    if (run->ended)
+        return;
+    int status;
+    pid_t got = waitpid(run->pid, &status, WNOHANG);
+    if (got == run->pid || (got < 0 && errno == ECHILD)) {
+        run->ended = true;
+        run->status = got == run->pid ? status : 0;
+    }
+}
+
+/* Deadlines, the disk limit and interrupts, for one run still going. */
+static void enforce_limits(struct command_run *run, double now)
+{
+    if (run->ended)
+        return;
+    bool stop = interrupted || now >= run->deadline;
+    if (!stop && watches_disk(run) && now >= run->next_disk_check) {
+        run->next_disk_check = now + DISK_CHECK_S / 4.0;
+        if (disk_exceeded(run))
+            stop = run->disk_exceeded = true;
+    }
+    if (!stop)
+        return;
+    run->timed_out = !run->disk_exceeded;
+    kill_run(run);
+    while (waitpid(run->pid, &run->status, 0) < 0 && errno == EINTR)
+        continue;
+    run->ended = true;
+}
+
+/* One round of service for every active run: waits (at most 250 ms, less when a
+ * deadline is nearer) for output, progress or an ending, then handles them. */
+static void serve_runs(void)
+{
+    struct pollfd fds[3 * MAX_RUNS];
+    struct command_run *owner[3 * MAX_RUNS];
+    int kind[3 * MAX_RUNS];
+    nfds_t n = 0;
+    double now = monotonic_seconds(), wait_s = 0.25;
+    for (int i = 0; i < MAX_RUNS; i++) {
+        struct command_run *r = active_runs[i];
+        if (r == NULL)
+            continue;
+        int fd3[3] = {r->out_fd, r->cmd->on_progress ? r->cmd->progress_fd : -1,
+                      r->ended ? -1 : r->pidfd};
+        for (int k = 0; k < 3; k++)
+            if (fd3[k] >= 0) {
+                fds[n] = (struct pollfd){.fd = fd3[k], .events = POLLIN};
+                owner[n] = r;
+                kind[n++] = k;
+            }
+        if (!r->ended && r->deadline - now < wait_s)
+            wait_s = r->deadline - now;
+    }
+    poll(fds, n, wait_s > 0 ? (int)(wait_s * 1000) + 1 : 0);
+    for (nfds_t i = 0; i < n; i++) {
+        if (!(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        if (kind[i] == 0 && !drain_output(owner[i]))
+            close_fd(&owner[i]->out_fd);
+        else if (kind[i] == 1)
+            read_progress(owner[i]);
+    }
+    now = monotonic_seconds();
+    for (int i = 0; i < MAX_RUNS; i++)
+        if (active_runs[i]) {
+            check_ended(active_runs[i]);
+            enforce_limits(active_runs[i], now);
+        }
+}
+
+/* After the end: what is still in the pipes, without waiting for writers that
+ * escaped every other layer. */
+static void drain_rest(struct command_run *run)
+{
+    for (int round = 0; round < 64 && run->out_fd >= 0; round++) {
+        struct pollfd p = {.fd = run->out_fd, .events = POLLIN};
+        if (poll(&p, 1, 0) <= 0)
+            break;
+        if (!drain_output(run))
+            close_fd(&run->out_fd);
+    }
+    if (run->cmd->on_progress)
+        read_progress(run);
 }
 
 void command_finish(struct command_run *run, struct command_outcome *outcome)
 {
-    if (!wait_until(run->pid, run->deadline, &outcome->status)) {
-        outcome->timed_out = true;
-        kill(run->own_session ? -run->pid : run->pid, SIGKILL);
-        waitpid(run->pid, &outcome->status, 0);
+    while (!run->ended) {
+        serve_runs();
+        check_ended(run); /* also when it could not be tracked */
+        enforce_limits(run, monotonic_seconds());
     }
-    if (run->own_session) {
+    kill_run(run); /* whatever is left in its sandbox and process group */
+    drain_rest(run);
+    outcome->status = run->status;
+    outcome->timed_out = run->timed_out;
+    outcome->disk_exceeded = run->disk_exceeded;
+    outcome->output_bytes = run->seen;
+    outcome->output_cut = run->seen > run->kept;
+    if (run->sandboxed && run->sandbox.has_cgroup) {
+        outcome->pids_refused = cgroup_pids_refused(&run->sandbox.cgroup);
+        outcome->oom_kills = cgroup_oom_kills(&run->sandbox.cgroup);
+    }
+    if (run->cmd->own_session)
         track_session(run->pid, 0);
-        kill(-run->pid, SIGKILL); /* whatever is left in its process group */
-    }
+    track_run(run, NULL);
+    release_run(run);
     outcome->seconds = monotonic_seconds() - run->start;
+}
+
+unsigned long command_sweep(const struct sandbox *box)
+{
+    unsigned long strays = wb_proc_kill_children(); /* reaps the zombies too */
+    /* Inside bubblewrap's pid namespace nothing outlives the command; without it, a
+     * process that left the session and its parents is still the sandbox uid's. */
+    if (box && !box->active[LAYER_BUBBLEWRAP]) {
+        sandbox_kill_uid(box);
+        strays += wb_proc_kill_children();
+    }
+    return strays;
 }
 
 int command_run(const struct command *cmd, struct command_outcome *outcome)
 {
     struct command_run run;
-    if (command_start(cmd, &run, outcome) < 0)
+    if (command_start(cmd, &run, outcome) < 0) {
+        free(run.sandbox_error);
         return -1;
+    }
     command_finish(&run, outcome);
+    free(run.sandbox_error);
     if (cmd->own_session)
-        outcome->strays = wb_proc_kill_children();
+        outcome->strays = command_sweep(cmd->sandbox ? cmd->sandbox->box : NULL);
     return 0;
 }
 
 bool command_succeeded(const struct command_outcome *outcome)
 {
-    return outcome->exec_errno == 0 && !outcome->timed_out && WIFEXITED(outcome->status) &&
-           WEXITSTATUS(outcome->status) == 0;
+    return outcome->exec_errno == 0 && !outcome->timed_out && !outcome->disk_exceeded &&
+           WIFEXITED(outcome->status) && WEXITSTATUS(outcome->status) == 0;
+}
+
+static char *mib(long long bytes)
+{
+    return xasprintf("%lld MiB", bytes >> 20);
+}
+
+char *command_limits_note(const struct command *cmd, const struct command_outcome *o)
+{
+    const struct sandbox_limits *l = cmd->sandbox ? &cmd->sandbox->limits : NULL;
+    char *parts[6];
+    int n = 0;
+    if (l && o->pids_refused > 0)
+        parts[n++] = xasprintf("stopped: more than %ld processes and threads (%ld forks "
+                               "refused)", l->processes, o->pids_refused);
+    if (l && o->oom_kills > 0) {
+        char *m = mib(l->memory);
+        parts[n++] = xasprintf("stopped: more than %s of memory (%ld process(es) killed)", m,
+                               o->oom_kills);
+        free(m);
+    }
+    if (l && o->disk_exceeded) {
+        char *m = mib(l->disk);
+        parts[n++] = xasprintf("stopped: the work folder grew beyond %s", m);
+        free(m);
+    }
+    int sig = WIFSIGNALED(o->status) ? WTERMSIG(o->status) : 0;
+    if (l && sig == SIGXFSZ) {
+        char *m = mib(l->file_size);
+        parts[n++] = xasprintf("stopped: a file grew beyond %s", m);
+        free(m);
+    }
+    if (l && sig == SIGXCPU)
+        parts[n++] = xasprintf("stopped: more than %ld s of CPU time", l->cpu_seconds);
+    if (o->output_cut)
+        parts[n++] = xasprintf("output: %zu bytes were written; only the first %zu KiB were "
+                               "kept", o->output_bytes,
+                               (cmd->output_cap ? cmd->output_cap : COMMAND_OUTPUT_CAP) >> 10);
+    if (n == 0)
+        return NULL;
+    char *note = xstrdup("");
+    for (int i = 0; i < n; i++) {
+        char *longer = xasprintf("%s%s%s", note, i ? "; " : "", parts[i]);
+        free(note);
+        free(parts[i]);
+        note = longer;
+    }
+    return note;
 }

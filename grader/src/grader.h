@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "sandbox.h"
+
 /* ---- chapter metadata (chapter.c) ---- */
 
 struct test_spec {
@@ -116,8 +118,26 @@ struct grade_config {
     const char *submission;      /* a folder shaped like chapters/ */
     const char *workdir;         /* where chapters are built and run */
     const char *cc;              /* the C compiler */
+    struct sandbox *sandbox;     /* the layers around student code; NULL: none */
     bool verbose;
 };
+
+/* limits.c: the sandbox of each stage. Work folder layout: include/, tests/, src/
+ * (read-only in every sandbox), build/ (the one writable folder), logs/ (the
+ * grader's: never writable inside). */
+enum stage_kind { STAGE_BUILD, STAGE_RUN, STAGE_ANALYSE, STAGE_INSPECT };
+struct stage_sandbox {
+    struct sandbox_spec spec;
+    const char *readonly[3], *writable[2]; /* NULL-terminated */
+    char *paths[3];
+};
+/* The sandbox for a stage of the chapter in work; NULL when grading unsandboxed. */
+const struct sandbox_spec *stage_sandbox(struct stage_sandbox *s, const struct grade_config *cfg,
+                                         const char *work, enum stage_kind kind);
+/* The sandbox that compiles the harness, once per grading, in WORKDIR/.harness. */
+const struct sandbox_spec *harness_sandbox(struct stage_sandbox *s,
+                                           const struct grade_config *cfg);
+void stage_sandbox_free(struct stage_sandbox *s);
 
 /* collect.c: copies the chapter's headers and tests from the grader's tree and the
  * student files from the submission into workdir/ID. Returns 0, or -1 with a reason
@@ -139,15 +159,37 @@ char *build_object_path(const char *source);
 int policy_check(const struct grade_config *cfg, const struct chapter *ch,
                  struct chapter_result *r);
 
-/* run.c: the environment test runners get: the grader's without CK_* and WB_*
- * settings (a student's CK_FORK=no must not change grading), with fork mode, and
- * extra ("NAME=value", may be NULL). The strings are not copied: free only the array. */
-char **runner_environment(char *extra);
+/* run.c: the environment test runners get: a clean one in a sandbox (else the
+ * grader's without CK_* and WB_* settings: a student's CK_FORK=no must not change
+ * grading), with fork mode, and extra ("NAME=value", may be NULL). The strings are
+ * not copied: free only the array. */
+char **runner_environment(const struct grade_config *cfg, char *extra);
+
+/* run.c: the runner's progress (--progress FD): which test is running, so that each
+ * test is held to its own deadline (its timeout times slowdown, plus a grace), and
+ * how many processes the tests left behind. */
+struct argv;
+struct command;
+struct command_run;
+struct test_progress {
+    const struct chapter *chapter;
+    const bool *selected; /* the tests this run runs */
+    double slowdown, latest; /* latest: no deadline goes beyond it */
+    int running, last_begun; /* test indexes, -1: none */
+    long strays;
+    int pipe[2];
+};
+int test_progress_open(struct test_progress *p, const struct chapter *ch, const bool *selected,
+                       double slowdown);
+/* Adds "--progress FD" to the runner's arguments and has cmd report to p; total_s
+ * bounds every deadline from now. */
+void test_progress_attach(struct test_progress *p, struct command *cmd, struct argv *runner_args,
+                          double total_s);
+void test_progress_close(struct test_progress *p);
 
 /* run.c: adds the runner's "--timeout NAME=S" for each selected test (its timeout
  * times slowdown), then the selected names in chapter order; returns the sum of
  * those timeouts. */
-struct argv;
 double runner_add_tests(struct argv *a, const struct chapter *ch, const bool *selected,
                         double slowdown);
 
@@ -198,8 +240,10 @@ void score_total(const struct chapter_result *rs, size_t n, double *score, doubl
 /* report_terminal.c and report_json.c */
 void report_chapter_terminal(FILE *out, const struct chapter_result *r, bool colour);
 void report_total_terminal(FILE *out, const struct chapter_result *rs, size_t n, bool colour);
+/* Which sandbox layers are active, and why the others are missing. */
+void report_sandbox_terminal(FILE *out, const struct sandbox *box, bool colour);
 int report_json_write(const char *path, const struct chapter_result *rs, size_t n,
-                      char *err, size_t errlen);
+                      const struct sandbox *box, char *err, size_t errlen);
 
 /* ---- helpers (util.c) ---- */
 

@@ -1,6 +1,7 @@
 /* main.c - the grade command: options, then the pipeline for each chapter.
  *
  *   grade [--submission DIR] [--chapter N]... [--json FILE] [--keep] [--root DIR]
+ *         [--sandbox auto|require|off] [--sandbox-info]
  *
  * Exit status: 0 whenever grading ran (whatever the score), 2 when it could not. */
 #include "grader.h"
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -21,7 +23,8 @@ struct options {
     char *root, *submission, *json_path, *workdir, *chapters_dir;
     char **chapters;
     size_t n_chapters;
-    bool keep, list;
+    bool keep, list, sandbox_info;
+    enum sandbox_mode sandbox;
     int colour; /* 1 on, 0 off, -1 when stdout is a terminal and NO_COLOR is unset */
 };
 
@@ -38,6 +41,10 @@ static const char usage_text[] =
     "  --root DIR        the workbook (default: the folder above this program's bin/)\n"
     "  --chapters DIR    the chapters (metadata, headers, tests) to grade against\n"
     "                    (default: ROOT/chapters)\n"
+    "  --sandbox MODE    auto: every isolation layer this machine allows (default);\n"
+    "                    require: refuse to grade without bubblewrap; off: none\n"
+    "                    (for debugging the grader, never for untrusted code)\n"
+    "  --sandbox-info    say which sandbox layers this machine allows, and exit\n"
     "  --color, --no-color\n"
     "  -h, --help\n\n"
     "Exit status: 0 when grading ran, whatever the score; 2 when it could not.\n";
@@ -61,6 +68,18 @@ static char *default_root(void)
     return xstrdup(dirname(dirname(exe)));
 }
 
+static enum sandbox_mode parse_sandbox_mode(const char *arg)
+{
+    if (strcmp(arg, "auto") == 0)
+        return SANDBOX_AUTO;
+    if (strcmp(arg, "require") == 0)
+        return SANDBOX_REQUIRE;
+    if (strcmp(arg, "off") == 0)
+        return SANDBOX_OFF;
+    cannot_grade("--sandbox takes auto, require or off, not '%s'", arg);
+    return SANDBOX_AUTO;
+}
+
 static struct options parse_options(int argc, char **argv)
 {
     static const struct option longs[] = {
@@ -69,7 +88,8 @@ static struct options parse_options(int argc, char **argv)
         {"workdir", required_argument, 0, 'w'},    {"keep", no_argument, 0, 'k'},
         {"list", no_argument, 0, 'l'},             {"color", no_argument, 0, 'C'},
         {"no-color", no_argument, 0, 'N'},         {"help", no_argument, 0, 'h'},
-        {"chapters", required_argument, 0, 'D'},
+        {"chapters", required_argument, 0, 'D'},   {"sandbox", required_argument, 0, 'S'},
+        {"sandbox-info", no_argument, 0, 'I'},
         {0, 0, 0, 0}};
     struct options o = {.colour = -1};
     o.chapters = xcalloc((size_t)argc, sizeof *o.chapters);
@@ -86,6 +106,8 @@ static struct options parse_options(int argc, char **argv)
         case 'l': o.list = true; break;
         case 'C': o.colour = 1; break;
         case 'N': o.colour = 0; break;
+        case 'S': o.sandbox = parse_sandbox_mode(optarg); break;
+        case 'I': o.sandbox_info = true; break;
         case 'h': fputs(usage_text, stdout); exit(0);
         default: fputs(usage_text, stderr); exit(EXIT_CANNOT_GRADE);
         }
@@ -185,6 +207,24 @@ static char *make_workdir(const struct options *o)
     return templ;
 }
 
+/* The sandbox uid must pass through the work folder to reach what is bound for it;
+ * it may not list or write it. */
+static void open_workdir_to_sandbox(const struct sandbox *box, const char *workdir)
+{
+    if (box->active[LAYER_SEPARATE_UID])
+        chmod(workdir, 0711);
+}
+
+/* Probes the sandbox; refuses to go on when the mode requires what is missing. */
+static void setup_sandbox(struct sandbox *box, enum sandbox_mode mode)
+{
+    sandbox_probe(box, mode);
+    if (mode != SANDBOX_REQUIRE)
+        return;
+    if (!box->active[LAYER_BUBBLEWRAP])
+        cannot_grade("--sandbox require: no bubblewrap: %s", box->why_missing[LAYER_BUBBLEWRAP]);
+}
+
 static void list_chapters(const struct chapter *chs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -219,6 +259,18 @@ int main(int argc, char **argv)
         list_chapters(chs, n_chs);
         return 0;
     }
+    /* Nothing in a sandbox may ptrace the grader or write its memory through /proc. */
+    prctl(PR_SET_DUMPABLE, 0);
+    struct sandbox box;
+    setup_sandbox(&box, o.sandbox);
+    bool colour = o.colour >= 0 ? o.colour : isatty(1) && getenv("NO_COLOR") == NULL;
+    if (o.sandbox_info) {
+        report_sandbox_terminal(stdout, &box, colour);
+        if (o.json_path && report_json_write(o.json_path, NULL, 0, &box, err, sizeof err) < 0)
+            cannot_grade("%s", err);
+        sandbox_free(&box);
+        return 0;
+    }
     size_t n_sel;
     const struct chapter **sel = select_chapters(&o, chs, n_chs, &n_sel);
     char *submission = resolve_submission(o.submission ? o.submission : chapters_dir, chs, n_chs);
@@ -227,9 +279,11 @@ int main(int argc, char **argv)
     command_handle_interrupts();
     const char *cc = getenv("CC");
     struct grade_config cfg = {.root = root, .submission = submission,
-                               .workdir = make_workdir(&o), .cc = cc && *cc ? cc : "cc"};
-    bool colour = o.colour >= 0 ? o.colour : isatty(1) && getenv("NO_COLOR") == NULL;
+                               .workdir = make_workdir(&o), .cc = cc && *cc ? cc : "cc",
+                               .sandbox = &box};
+    open_workdir_to_sandbox(&box, cfg.workdir);
     printf("Grading %s\n", submission);
+    report_sandbox_terminal(stdout, &box, colour);
     struct chapter_result *results = xcalloc(n_sel, sizeof *results);
     size_t done = 0;
     for (; done < n_sel && !command_interrupted(); done++) {
@@ -243,7 +297,8 @@ int main(int argc, char **argv)
         status = 128 + command_interrupted();
     } else {
         report_total_terminal(stdout, results, done, colour);
-        if (o.json_path && report_json_write(o.json_path, results, done, err, sizeof err) < 0)
+        if (o.json_path &&
+            report_json_write(o.json_path, results, done, &box, err, sizeof err) < 0)
             cannot_grade("%s", err);
         if (o.json_path)
             printf("JSON report: %s\n", o.json_path);
@@ -264,5 +319,6 @@ int main(int argc, char **argv)
     free((char *)cfg.workdir);
     free(root);
     free(o.chapters);
+    sandbox_free(&box);
     return status;
 }

@@ -172,7 +172,8 @@ static void read_relocations(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct objec
 
 static int read_object(const char *path, struct object_info *o)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* the build folder is the sandbox's: never follow a link or block on a FIFO */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     if (fd < 0)
         return -1;
     Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
@@ -202,16 +203,17 @@ static int read_object(const char *path, struct object_info *o)
 }
 
 /* "src/x.c:12" for an offset in a section of an object, by asking addr2line. */
-static char *source_line(const char *work, const char *object, const struct symbol_use *u,
-                         const char *fallback)
+static char *source_line(const char *work, const struct sandbox_spec *inspect_sandbox,
+                         const char *object, const struct symbol_use *u, const char *fallback)
 {
     if (u->section[0] == '\0')
         return xstrdup(fallback);
     char *offset = xasprintf("%#lx", u->offset);
-    char *out_path = path_join(work, "build/addr2line.txt");
+    char *out_path = path_join(work, "logs/addr2line.txt");
     char *const argv[] = {"addr2line", "-e", (char *)object, "-j", u->section, offset, NULL};
     struct command cmd = {.argv = argv, .cwd = work, .output_path = out_path,
-                          .timeout_s = ADDR2LINE_TIMEOUT_S};
+                          .timeout_s = ADDR2LINE_TIMEOUT_S, .own_session = true,
+                          .sandbox = inspect_sandbox};
     struct command_outcome out;
     char *text = command_run(&cmd, &out) == 0 && command_succeeded(&out)
                      ? read_text_file(out_path, 512)
@@ -316,6 +318,7 @@ static int load_allowed(const struct grade_config *cfg, const struct chapter *ch
 
 struct checker {
     const char *work;
+    const struct sandbox_spec *sandbox; /* where addr2line runs */
     struct object_info *objects;
     size_t n_objects;
     char **object_paths;
@@ -330,7 +333,8 @@ static void violation(struct checker *c, size_t obj, const struct symbol_use *u,
 {
     if (c->violations++ >= MAX_VIOLATIONS)
         return;
-    char *where = source_line(c->work, c->object_paths[obj], u, c->objects[obj].source);
+    char *where = source_line(c->work, c->sandbox, c->object_paths[obj], u,
+                              c->objects[obj].source);
     char *longer = xasprintf("%s%s: %s\n", c->report, where, what);
     free(c->report);
     c->report = longer;
@@ -389,8 +393,10 @@ int policy_check(const struct grade_config *cfg, const struct chapter *ch,
         return -1;
     }
     char *work = path_join(cfg->workdir, ch->id);
+    struct stage_sandbox box;
     struct checker c = {.work = work, .n_objects = ch->n_student_files, .allowed = &allowed,
-                        .report = xstrdup("")};
+                        .report = xstrdup(""),
+                        .sandbox = stage_sandbox(&box, cfg, work, STAGE_INSPECT)};
     c.objects = xcalloc(ch->n_student_files, sizeof *c.objects);
     c.object_paths = xcalloc(ch->n_student_files, sizeof *c.object_paths);
     c.headers = read_headers(work);
@@ -425,6 +431,7 @@ int policy_check(const struct grade_config *cfg, const struct chapter *ch,
     free(c.object_paths);
     free((char *)c.headers);
     free(c.report);
+    stage_sandbox_free(&box);
     free(work);
     names_free(&allowed);
     return rc;

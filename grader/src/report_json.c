@@ -1,6 +1,7 @@
 /* report_json.c - stage 6b: the JSON report other tools read (jansson).
  *
- * Shape: { score, max_score, chapters: [ { id, title, score, max_score, status,
+ * Shape: { score, max_score, sandbox: { layers: [names], missing: [ { layer, reason } ] },
+ * chapters: [ { id, title, score, max_score, status,
  * message, notes[], seconds, stage_seconds, tests: [ { name, status, score, max_score,
  * message, location } ], analysis: { helgrind, memcheck: { ran, errors, ignored, score,
  * max_score, seconds, message, findings: [ { kind, message, where[], variable, test } ]
@@ -64,16 +65,32 @@ static json_t *chapter_json(const struct chapter_result *r)
                      r->seconds, "stage_seconds", stages, "tests", tests, "analysis", analysis);
 }
 
-int report_json_write(const char *path, const struct chapter_result *rs, size_t n, char *err,
-                      size_t errlen)
+/* { layers: [active layer names], missing: [ { layer, reason } ] } */
+static json_t *sandbox_json(const struct sandbox *box)
+{
+    json_t *layers = json_array(), *missing = json_array();
+    for (int l = 0; box && l < N_LAYERS; l++) {
+        if (box->active[l])
+            json_array_append_new(layers, json_string(sandbox_layer_name(l)));
+        else
+            json_array_append_new(missing,
+                                  json_pack("{s:s, s:s}", "layer", sandbox_layer_name(l),
+                                            "reason", box->why_missing[l] ? box->why_missing[l]
+                                                                          : "unavailable"));
+    }
+    return json_pack("{s:o, s:o}", "layers", layers, "missing", missing);
+}
+
+int report_json_write(const char *path, const struct chapter_result *rs, size_t n,
+                      const struct sandbox *box, char *err, size_t errlen)
 {
     json_t *chapters = json_array();
     double score, max;
     for (size_t i = 0; i < n; i++)
         json_array_append_new(chapters, chapter_json(&rs[i]));
     score_total(rs, n, &score, &max);
-    json_t *root = json_pack("{s:f, s:f, s:o}", "score", score, "max_score", max, "chapters",
-                             chapters);
+    json_t *root = json_pack("{s:f, s:f, s:o, s:o}", "score", score, "max_score", max,
+                             "sandbox", sandbox_json(box), "chapters", chapters);
     int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (rc < 0)
         snprintf(err, errlen, "cannot write the JSON report %s", path);

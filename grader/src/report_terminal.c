@@ -107,3 +107,21 @@ void report_total_terminal(FILE *out, const struct chapter_result *rs, size_t n,
     score_total(rs, n, &score, &max);
     fprintf(out, "\n%sScore: %g/%g%s\n", st.bold, score, max, st.off);
 }
+
+void report_sandbox_terminal(FILE *out, const struct sandbox *box, bool colour)
+{
+    struct style st = style_for(colour);
+    int missing = 0;
+    for (int l = 0; l < N_LAYERS; l++)
+        missing += !box->active[l];
+    if (missing == 0) {
+        fprintf(out, "%sSandbox: every layer active%s\n", st.dim, st.off);
+        return;
+    }
+    fprintf(out, "%sSandbox: %d layer(s) missing; student code is less contained:%s\n",
+            st.fail, missing, st.off);
+    for (int l = 0; l < N_LAYERS; l++)
+        if (!box->active[l])
+            fprintf(out, "  %-14s %s\n", sandbox_layer_name(l),
+                    box->why_missing[l] ? box->why_missing[l] : "unavailable");
+}

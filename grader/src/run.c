@@ -1,23 +1,32 @@
 /* run.c - stage 3: run a chapter's tests and read their results.
  *
- * The runner gets its own session and a clean Check environment (fork mode, one
- * timeout per test). When it ends or its overall deadline passes, everything it
- * started is killed (see command.c), and the results come from Check's XML log. */
+ * The runner runs in the run stage's sandbox with a clean Check environment (fork
+ * mode, one timeout per test). It reports on a progress pipe when each test begins
+ * and ends, and the grader holds each test to its own deadline from there: a runner
+ * that stops itself, ignores signals or hangs costs the running test only. When it
+ * ends, everything it started is killed (see command.c), and the results come from
+ * Check's XML logs. */
 #include "grader.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "command.h"
 
 extern char **environ;
 
 enum { LIST_TIMEOUT_S = 30, RUNNER_OVERHEAD_S = 30 };
+/* The grader's deadlines around Check's own: the runner's start until its first
+ * test, the gap between two tests, and the grace after a test's own timeout. */
+enum { START_GRACE_S = 30, BETWEEN_TESTS_S = 10, TEST_GRACE_S = 10 };
 
-char **runner_environment(char *extra)
+/* Without a sandbox: the grader's environment without CK_* and WB_* settings. */
+static char **unsandboxed_environment(char *extra)
 {
     size_t n = 0;
     while (environ[n])
@@ -34,14 +43,92 @@ char **runner_environment(char *extra)
     return env;
 }
 
+char **runner_environment(const struct grade_config *cfg, char *extra)
+{
+    if (cfg->sandbox == NULL)
+        return unsandboxed_environment(extra);
+    char *const settings[] = {"CK_FORK=yes", "CK_VERBOSITY=normal", extra, NULL};
+    return sandbox_environment(cfg->sandbox, settings);
+}
+
+/* ---- progress: each test held to its own deadline ---- */
+
+static int test_index(const struct chapter *ch, const char *name)
+{
+    for (size_t i = 0; i < ch->n_tests; i++)
+        if (strcmp(ch->tests[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+/* A progress line from the runner. Tests run in chapter order, so a "begin" is
+ * believed only for a selected test after the last one begun, and an "end" only for
+ * the test running: the deadlines can move forward, never be stretched. */
+static void on_progress(void *ctx, const char *line, struct command_run *run)
+{
+    struct test_progress *p = ctx;
+    double now = monotonic_seconds();
+    if (strncmp(line, "begin ", 6) == 0) {
+        int i = test_index(p->chapter, line + 6);
+        if (i > p->last_begun && p->selected[i]) {
+            p->running = p->last_begun = i;
+            run->deadline = now + p->chapter->tests[i].timeout * p->slowdown + TEST_GRACE_S;
+            if (run->deadline > p->latest)
+                run->deadline = p->latest;
+        }
+    } else if (strncmp(line, "end ", 4) == 0) {
+        int i = test_index(p->chapter, line + 4);
+        if (i >= 0 && i == p->running) {
+            p->running = -1;
+            run->deadline = now + BETWEEN_TESTS_S;
+            if (run->deadline > p->latest)
+                run->deadline = p->latest;
+        }
+    } else if (strncmp(line, "strays ", 7) == 0) {
+        p->strays = strtol(line + 7, NULL, 10);
+    }
+}
+
+int test_progress_open(struct test_progress *p, const struct chapter *ch, const bool *selected,
+                       double slowdown)
+{
+    *p = (struct test_progress){.chapter = ch, .selected = selected, .slowdown = slowdown,
+                                .running = -1, .last_begun = -1, .pipe = {-1, -1}};
+    if (pipe2(p->pipe, O_CLOEXEC) < 0)
+        return -1;
+    fcntl(p->pipe[0], F_SETFL, O_NONBLOCK);
+    return 0;
+}
+
+void test_progress_attach(struct test_progress *p, struct command *cmd, struct argv *runner_args,
+                          double total_s)
+{
+    p->latest = monotonic_seconds() + total_s;
+    argv_add(runner_args, "--progress");
+    argv_addf(runner_args, "%d", p->pipe[1]);
+    cmd->progress_fd = p->pipe[0];
+    cmd->on_progress = on_progress;
+    cmd->progress_ctx = p;
+}
+
+void test_progress_close(struct test_progress *p)
+{
+    for (int i = 0; i < 2; i++)
+        if (p->pipe[i] >= 0)
+            close(p->pipe[i]);
+    p->pipe[0] = p->pipe[1] = -1;
+}
+
 /* Asks the runner which tests it defines; marks declared tests it lacks. Returns the
  * number of declared tests present, or -1 when the runner could not list them. */
-static int check_defined(const char *work, char **env, struct chapter_result *r, bool *present)
+static int check_defined(const char *work, char **env, const struct sandbox_spec *sandbox,
+                         struct chapter_result *r, bool *present)
 {
     char *const argv[] = {"build/runner", "--list", NULL};
-    char *out_path = path_join(work, "build/list.txt");
+    char *out_path = path_join(work, "logs/list.txt");
     struct command cmd = {.argv = argv, .cwd = work, .output_path = out_path, .env = env,
-                          .timeout_s = LIST_TIMEOUT_S, .own_session = true};
+                          .timeout_s = LIST_TIMEOUT_S, .own_session = true,
+                          .output_cap = 256 * 1024, .sandbox = sandbox};
     struct command_outcome out;
     char *listing = NULL;
     if (command_run(&cmd, &out) == 0 && command_succeeded(&out))
@@ -76,6 +163,15 @@ struct attempt {
     const char *work;
     char **env;
     struct completions *completions;
+    const struct sandbox_spec *sandbox;
+};
+
+/* What one run of the runner left to say beyond the XML logs. */
+struct run_report {
+    struct command_outcome outcome;
+    int running;       /* the test running when it was stopped, or -1 */
+    long strays;       /* processes its tests left, by the runner's count */
+    char *limits_note; /* the limits it ran into */
 };
 
 double runner_add_tests(struct argv *a, const struct chapter *ch, const bool *selected,
@@ -97,7 +193,7 @@ double runner_add_tests(struct argv *a, const struct chapter *ch, const bool *se
 }
 
 /* runner --xml-dir build/xml --completions FD --token-fd FD --timeout NAME=S ...
- * NAME ... for the tests in `todo`. */
+ * NAME ... for the tests in `todo` (after the caller's --progress, if any). */
 static struct argv runner_argv(const struct chapter *ch, const bool *todo, int completions_fd,
                                int token_fd, double *total_timeout)
 {
@@ -147,31 +243,57 @@ static void read_logs(const struct chapter *ch, const char *xml_dir, const bool 
     }
 }
 
+/* Makes build/xml afresh, for the sandbox to write in. */
+static int fresh_xml_dir(const struct attempt *a, const char *xml_dir)
+{
+    if (remove_tree(xml_dir) < 0 || mkdir_p(xml_dir) < 0)
+        return -1;
+    if (a->sandbox) {
+        char *build = path_join(a->work, "build");
+        int rc = sandbox_give(a->sandbox->box, build);
+        free(build);
+        return rc;
+    }
+    return 0;
+}
+
 /* Runs the runner once for the tests in todo and reads what it reported. Returns -1
  * when it could not start (r says why). */
 static int run_once(const struct attempt *a, const bool *todo, struct chapter_result *r,
-                    struct command_outcome *out)
+                    struct run_report *report)
 {
     int token_fd = completions_token_pipe(a->completions);
-    if (token_fd < 0) {
+    struct test_progress progress;
+    if (token_fd < 0 || test_progress_open(&progress, a->chapter, todo, 1) < 0) {
         r->message = xasprintf("cannot pass the runner its token: %s", strerror(errno));
+        if (token_fd >= 0)
+            close(token_fd);
         return -1;
     }
     double deadline;
     struct argv argv = runner_argv(a->chapter, todo, a->completions->fd, token_fd, &deadline);
-    char *log = path_join(a->work, "build/run.log");
+    char *log = path_join(a->work, "logs/run.log");
     char *xml_dir = path_join(a->work, "build/xml");
-    int pass[] = {a->completions->fd, token_fd};
+    int pass[] = {a->completions->fd, token_fd, progress.pipe[1]};
     struct command cmd = {.argv = argv.items, .cwd = a->work, .output_path = log, .env = a->env,
                           .timeout_s = deadline, .own_session = true, .pass_fds = pass,
-                          .n_pass_fds = 2};
-    int rc = remove_tree(xml_dir) == 0 && mkdir_p(xml_dir) == 0 ? command_run(&cmd, out) : -1;
+                          .n_pass_fds = 3, .sandbox = a->sandbox};
+    test_progress_attach(&progress, &cmd, &argv, deadline);
+    cmd.argv = argv.items; /* the list may have moved as it grew */
+    cmd.timeout_s = START_GRACE_S; /* until the first test begins; progress moves it */
+    struct command_outcome *out = &report->outcome;
+    int rc = fresh_xml_dir(a, xml_dir) == 0 ? command_run(&cmd, out) : -1;
     close(token_fd);
-    if (rc < 0)
+    if (rc < 0) {
         r->message = xasprintf("cannot start the test runner: %s",
                                strerror(out->exec_errno ? out->exec_errno : errno));
-    else
+    } else {
         read_logs(a->chapter, xml_dir, todo, r);
+        report->running = out->timed_out ? progress.running : -1;
+        report->strays = progress.strays + (long)out->strays;
+        report->limits_note = command_limits_note(&cmd, out);
+    }
+    test_progress_close(&progress);
     free(log);
     free(xml_dir);
     argv_free(&argv);
@@ -186,35 +308,75 @@ static bool any(const bool *flags, size_t n)
     return false;
 }
 
+/* The notes a run leaves for the student: processes left behind, limits hit. */
+static void add_run_notes(const struct run_report *report, struct chapter_result *r)
+{
+    if (report->strays > 0)
+        chapter_result_add_note(r, "%ld process(es) started during the tests were still "
+                                "running after them and were killed", report->strays);
+    if (report->limits_note)
+        chapter_result_add_note(r, "%s", report->limits_note);
+}
+
+/* The running test's verdict when the grader stopped the runner at its deadline. */
+static void charge_stopped_test(const struct chapter *ch, size_t i, struct test_verdict *t)
+{
+    free(t->message);
+    t->message = xasprintf("did not finish within %g s: the test runner stopped responding "
+                           "and the grader ended it", ch->tests[i].timeout);
+    t->status = TEST_TIMEOUT;
+}
+
+/* A killed test's message says when the memory cap killed it. */
+static void explain_memory_kills(const struct run_report *report, struct chapter_result *r)
+{
+    if (report->outcome.oom_kills == 0)
+        return;
+    for (size_t i = 0; i < r->chapter->n_tests; i++) {
+        struct test_verdict *t = &r->tests[i];
+        if (t->status != TEST_PASSED && t->message && strstr(t->message, "signal 9")) {
+            char *longer = xasprintf("%s: the sandbox's memory limit was reached", t->message);
+            free(t->message);
+            t->message = longer;
+        }
+    }
+}
+
 /* Runs the tests in todo. The runner runs them in the order given (chapter.cfg's),
- * so when a signal kills it (a test that kill()s its parent, say), the first
- * unreported test was running: it is charged with it and the runner is started
- * again for the rest, so that one hostile test cannot cost the others. */
+ * so when a signal kills it (a test that kill()s its parent, say) or the grader stops
+ * it at a test's deadline, the first unreported test was running: it is charged with
+ * it and the runner is started again for the rest, so that one hostile test cannot
+ * cost the others. */
 static int run_tests(const struct attempt *a, bool *todo, struct chapter_result *r)
 {
     size_t n = a->chapter->n_tests;
     while (any(todo, n)) {
-        struct command_outcome out;
-        if (run_once(a, todo, r, &out) < 0)
+        struct run_report report = {.running = -1};
+        if (run_once(a, todo, r, &report) < 0)
             return -1;
+        const struct command_outcome *out = &report.outcome;
+        add_run_notes(&report, r);
+        explain_memory_kills(&report, r);
+        free(report.limits_note);
         size_t first = n;
         for (size_t i = 0; i < n; i++) {
             todo[i] = todo[i] && !r->tests[i].reported;
             if (todo[i] && first == n)
                 first = i;
         }
-        if (out.strays > 0)
-            chapter_result_add_note(r, "%lu process(es) started during the tests were "
-                                    "still running after them and were killed",
-                                    out.strays);
         if (first == n)
             return 0;
-        bool retry = !out.timed_out && WIFSIGNALED(out.status);
-        char *reason = missing_reason(&out);
+        bool stopped_in_test = out->timed_out && report.running >= 0;
+        bool retry = stopped_in_test || (!out->timed_out && WIFSIGNALED(out->status));
+        if (stopped_in_test)
+            first = (size_t)report.running;
+        char *reason = missing_reason(out);
         for (size_t i = first; i < n; i++)
             if (todo[i] && (i == first || !retry))
                 set_message(&r->tests[i], xstrdup(reason));
         free(reason);
+        if (stopped_in_test)
+            charge_stopped_test(a->chapter, first, &r->tests[first]);
         todo[first] = false;
         if (!retry)
             return 0;
@@ -226,12 +388,14 @@ int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
                 struct chapter_result *r)
 {
     char *work = path_join(cfg->workdir, ch->id);
-    char **env = runner_environment(NULL);
+    char **env = runner_environment(cfg, NULL);
     bool *todo = xcalloc(ch->n_tests, sizeof *todo);
-    char *log_path = path_join(work, "build/completions.log");
+    char *log_path = path_join(work, "logs/completions.log");
     struct completions completions = {.fd = -1};
+    struct stage_sandbox box;
+    const struct sandbox_spec *sandbox = stage_sandbox(&box, cfg, work, STAGE_RUN);
     int rc = 0;
-    int defined = check_defined(work, env, r, todo);
+    int defined = check_defined(work, env, sandbox, r, todo);
     if (defined == 0) {
         /* every declared test is missing from tests/: each one's message says so */
     } else if (defined < 0) {
@@ -245,13 +409,14 @@ int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
         r->message = xasprintf("cannot create %s: %s", log_path, strerror(errno));
         rc = -1;
     } else {
-        struct attempt a = {ch, work, env, &completions};
+        struct attempt a = {ch, work, env, &completions, sandbox};
         rc = run_tests(&a, todo, r);
         if (rc < 0)
             r->status = CHAPTER_ERROR;
         completions_apply(&completions, r);
     }
     completions_close(&completions);
+    stage_sandbox_free(&box);
     free(log_path);
     free(todo);
     free(env);

@@ -13,7 +13,7 @@ static json_t *write_and_load(struct chapter_result *r, size_t n)
     char *dir = unit_tempdir();
     char *path = path_join(dir, "report.json");
     char err[256];
-    ck_assert_int_eq(report_json_write(path, r, n, err, sizeof err), 0);
+    ck_assert_int_eq(report_json_write(path, r, n, NULL, err, sizeof err), 0);
     json_t *root = json_load_file(path, 0, NULL);
     ck_assert_ptr_nonnull(root);
     remove_tree(dir);
