@@ -15,8 +15,9 @@
 #   libelf-dev                   reading student object files (what they define and use)
 #   valgrind valgrind-dbg        race (helgrind) and memory (memcheck) analysis
 #   patch                        fixture submissions written as patches (make test)
+#   bubblewrap                   the sandbox student code runs in (namespaces)
 DEPS_PACKAGES := build-essential pkg-config check libxml2-dev libjansson-dev libconfig-dev libelf-dev \
-                 valgrind valgrind-dbg patch
+                 valgrind valgrind-dbg patch bubblewrap
 
 CC ?= cc
 PKGS := check libxml-2.0 jansson libconfig libelf

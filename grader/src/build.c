@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "command.h"
+#include "includes.h"
 
 #ifndef CHECK_LIBS
 #error "CHECK_LIBS must name Check's link flags (the Makefile passes pkg-config's)"
@@ -245,6 +246,8 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
         r->message = xasprintf("cannot create %s: %s", build_dir, strerror(errno));
     }
     free(logs_dir);
+    if (rc == 0)
+        rc = includes_check(work, ch, r); /* before the compiler reads anything */
     if (rc == 0 && !is_file(harness_runner))
         rc = build_harness(&bd, r);
     for (size_t i = 0; rc == 0 && i < ch->n_student_files; i++) {

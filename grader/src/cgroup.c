@@ -138,10 +138,11 @@ static bool listed(const char *dir, const char *file, const char *word)
 
 /* The v2 container, removed when the grader exits however it exits normally. */
 static char *container_to_remove;
+static pid_t container_owner; /* forked children that exit() must not remove it */
 
 static void remove_container(void)
 {
-    if (container_to_remove)
+    if (container_to_remove && getpid() == container_owner)
         rmdir(container_to_remove);
 }
 
@@ -169,6 +170,7 @@ static char *make_v2_container(const char *mount, bool pids, bool memory, char *
         atexit(remove_container);
     free(container_to_remove);
     container_to_remove = xstrdup(dir);
+    container_owner = getpid();
     return dir;
 }
 

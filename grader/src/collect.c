@@ -31,10 +31,43 @@ static int copy_grader_files(const struct chapter *ch, const char *work,
     return 0;
 }
 
+/* Refuses a folder of the submission (shown as `name`) that is a link. What is missing
+ * or not a folder is left to the later checks, whose messages name it. */
+static int check_folder(const char *path, const char *name, struct chapter_result *r)
+{
+    struct stat st, target;
+    if (lstat(path, &st) < 0 || !S_ISLNK(st.st_mode))
+        return 0;
+    bool to_folder = stat(path, &target) == 0 && S_ISDIR(target.st_mode);
+    r->message = xasprintf("%s in the submission is a link%s; links are not allowed", name,
+                           to_folder ? " to a folder" : "");
+    return -1;
+}
+
+/* Each folder on the way from sub_dir to the student file rel ("src", "src/sub") must
+ * be a real folder: following a linked one would take files from outside the
+ * submission, as a linked file would. */
+static int check_folders(const char *sub_dir, const char *rel, struct chapter_result *r)
+{
+    char *part = xstrdup(rel);
+    int rc = 0;
+    for (char *slash = strchr(part, '/'); rc == 0 && slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        char *path = path_join(sub_dir, part);
+        rc = check_folder(path, part, r);
+        free(path);
+        *slash = '/';
+    }
+    free(part);
+    return rc;
+}
+
 /* Copies one student file, refusing what is not a plain file of sensible size. */
 static int copy_student_file(const char *sub_dir, const char *rel, const char *work,
                              struct chapter_result *r)
 {
+    if (check_folders(sub_dir, rel, r) < 0)
+        return -1;
     char *from = path_join(sub_dir, rel);
     char *to = path_join(work, rel);
     char *to_dir = xstrdup(to);
@@ -62,6 +95,8 @@ int collect_chapter(const struct grade_config *cfg, const struct chapter *ch,
     int rc = 0;
     if (remove_tree(work) < 0 || mkdir_p(work) < 0) {
         r->message = xasprintf("cannot create the work folder %s: %s", work, strerror(errno));
+        rc = -1;
+    } else if (check_folder(sub_dir, ch->id, r) < 0) {
         rc = -1;
     } else if (!is_dir(sub_dir)) {
         r->message = xasprintf("the submission has no folder %s", ch->id);

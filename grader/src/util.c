@@ -1,10 +1,12 @@
 /* util.c - small helpers: strings, paths, files and folders, the clock. */
 #include "grader.h"
+#include "workfile.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -173,16 +175,144 @@ int remove_tree(const char *path)
     return unlink(path);
 }
 
+/* What kind of file a mode is, for a refusal. */
+static const char *file_kind(mode_t mode)
+{
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode))
+        return "a character device";
+    if (S_ISBLK(mode))
+        return "a block device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    if (S_ISDIR(mode))
+        return "a folder";
+    return "of an unknown kind";
+}
+
+/* Whether a file with status st must not be read as a work file; if so, why. */
+static bool refused(const char *path, const struct stat *st, size_t max_bytes, char *why,
+                    size_t whylen)
+{
+    if (S_ISLNK(st->st_mode))
+        snprintf(why, whylen, "%s is a symbolic link", path);
+    else if (!S_ISREG(st->st_mode))
+        snprintf(why, whylen, "%s is not a regular file (%s)", path, file_kind(st->st_mode));
+    else if ((uintmax_t)st->st_size > max_bytes && max_bytes % 1024 == 0)
+        snprintf(why, whylen, "%s is larger than %zu KiB", path, max_bytes / 1024);
+    else if ((uintmax_t)st->st_size > max_bytes)
+        snprintf(why, whylen, "%s is larger than %zu bytes", path, max_bytes);
+    else
+        return false;
+    return true;
+}
+
+int workfile_open(const char *path, size_t max_bytes, char *why, size_t whylen)
+{
+    struct stat st;
+    /* Look before opening: opening a device can act on it (a tape rewinds). */
+    if (lstat(path, &st) < 0) {
+        snprintf(why, whylen, "%s cannot be opened: %s", path, strerror(errno));
+        return -1;
+    }
+    if (refused(path, &st, max_bytes, why, whylen))
+        return -1;
+    /* The file may be swapped since the look: open without following a link or
+     * waiting for a FIFO's writer, then judge what was actually opened. */
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) {
+        int err = errno;
+        if (err == ELOOP && lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+            snprintf(why, whylen, "%s is a symbolic link", path);
+        else
+            snprintf(why, whylen, "%s cannot be opened: %s", path, strerror(err));
+        return -1;
+    }
+    int flags = fstat(fd, &st) < 0 ? -1 : fcntl(fd, F_GETFL);
+    if (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+        snprintf(why, whylen, "%s cannot be opened: %s", path, strerror(errno));
+        close(fd);
+        return -1;
+    }
+    if (refused(path, &st, max_bytes, why, whylen)) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/* Reads fd to its end but at most max_bytes, NUL-terminated; *more says whether the
+ * file held more. size (what fstat said) is where to start; the file may grow. NULL
+ * on a read error. */
+static char *read_bounded(int fd, size_t max_bytes, size_t size, size_t *len, bool *more)
+{
+    size_t cap = (size < max_bytes ? size : max_bytes) + 1, n = 0;
+    char *text = xcalloc(cap, 1);
+    while (n < max_bytes) {
+        if (n == cap - 1) {
+            size_t step = n > 4096 ? n : 4096;
+            cap = (step < max_bytes - n ? n + step : max_bytes) + 1;
+            text = xrealloc(text, cap);
+        }
+        ssize_t got = read(fd, text + n, cap - 1 - n);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            free(text);
+            return NULL;
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    char extra;
+    ssize_t got;
+    do
+        got = n == max_bytes ? read(fd, &extra, 1) : 0;
+    while (got < 0 && errno == EINTR);
+    *more = got > 0;
+    text[n] = '\0';
+    *len = n;
+    return text;
+}
+
+/* Opens path with workfile_open (refusing it above open_limit bytes) and reads at most
+ * max_bytes of it; *more is set when it was cut there. */
+static char *read_workfile(const char *path, size_t open_limit, size_t max_bytes,
+                           size_t *len, bool *more)
+{
+    int fd = workfile_open(path, open_limit, NULL, 0);
+    if (fd < 0)
+        return NULL;
+    struct stat st;
+    size_t size = fstat(fd, &st) == 0 ? (size_t)st.st_size : 0;
+    char *text = read_bounded(fd, max_bytes, size, len, more);
+    close(fd);
+    return text;
+}
+
+char *workfile_read(const char *path, size_t max_bytes, size_t *len)
+{
+    size_t n;
+    bool more;
+    char *text = read_workfile(path, max_bytes, max_bytes, &n, &more);
+    if (text && more) { /* it grew past the bound after being opened */
+        free(text);
+        return NULL;
+    }
+    if (text && len)
+        *len = n;
+    return text;
+}
+
+/* Work-folder files (logs, listings, student sources) are read the way workfile_open
+ * allows: never through a link, never waiting on a FIFO; a large file is cut. */
 char *read_text_file(const char *path, size_t max_bytes)
 {
-    FILE *f = fopen(path, "re");
-    if (f == NULL)
-        return NULL;
-    char *text = xcalloc(max_bytes + 1, 1);
-    size_t n = fread(text, 1, max_bytes, f);
-    text[n] = '\0';
-    fclose(f);
-    return text;
+    size_t len;
+    bool more;
+    return read_workfile(path, SIZE_MAX, max_bytes, &len, &more);
 }
 
 double monotonic_seconds(void)

@@ -6,12 +6,15 @@
  * tests is one finding: (kind, student lines, variable) identifies it. A file cut
  * off by a timeout is read as far as its errors are complete. */
 #include "grader.h"
+#include "workfile.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum { MAX_WHERE = 8, MAX_PIDS = 4096 };
 
@@ -289,53 +292,135 @@ static const char *test_of(const struct pid_map *m, const int *pids, const int *
     return NULL;
 }
 
+/* valgrind writes far less for the small workloads analysed; more is not its doing. */
+enum { MAX_XML_BYTES = 64 << 20 };
+
+/* The pid of valgrind's XML file for tool called name ("helgrind.1234.xml"), or 0. */
+static int xml_file_pid(const char *name, const char *tool)
+{
+    size_t prefix = strlen(tool);
+    if (strncmp(name, tool, prefix) != 0 || name[prefix] != '.')
+        return 0;
+    char *end;
+    long pid = strtol(name + prefix + 1, &end, 10);
+    return pid > 0 && pid <= INT_MAX && strcmp(end, ".xml") == 0 ? (int)pid : 0;
+}
+
+/* Parses one XML file; NULL with why set when the file was refused (a link, a FIFO,
+ * too large: the code under test replaced it) and with why empty when it is empty. */
+static xmlDoc *read_xml_file(const char *path, char *why, size_t whylen)
+{
+    size_t len;
+    why[0] = '\0';
+    char *text = workfile_read(path, MAX_XML_BYTES, &len);
+    if (text == NULL) {
+        int fd = workfile_open(path, MAX_XML_BYTES, why, whylen); /* for the reason */
+        if (fd >= 0) {
+            close(fd);
+            snprintf(why, whylen, "%s changed while it was read", path);
+        }
+        return NULL;
+    }
+    xmlDoc *doc = xmlReadMemory(text, (int)len, path, NULL,
+                                XML_PARSE_RECOVER | XML_PARSE_NONET | XML_PARSE_NOERROR |
+                                    XML_PARSE_NOWARNING);
+    free(text);
+    if (doc && xmlDocGetRootElement(doc) == NULL) {
+        xmlFreeDoc(doc); /* an empty file: the process was killed at once */
+        doc = NULL;
+    }
+    return doc;
+}
+
+/* A log the grader could not read may have hidden errors: it is charged as one. */
+static void add_unreadable(struct analysis_result *a, const char *why, const char *test)
+{
+    a->findings = xrealloc(a->findings, (a->n_findings + 1) * sizeof *a->findings);
+    a->findings[a->n_findings++] = (struct finding){
+        .kind = xstrdup("UnreadableLog"),
+        .message = xasprintf("valgrind's log could not be read: %s\n  hint: the code under "
+                             "test must not touch the files of the build folder",
+                             why),
+        .where = xcalloc(1, sizeof(char *)),
+        .test = xstrdup(test ? test : "(unknown test)"),
+    };
+    a->errors++;
+}
+
+/* valgrind's XML files for tool in xml_dir, parsed, with each process's pid and
+ * parent; refused files are charged to the student. */
+struct xml_docs {
+    xmlDoc **doc;
+    int *pid, *parent;
+    size_t n;
+};
+
+static void read_xml_files(const struct valgrind_scope *s, const char *xml_dir,
+                           const char *tool, const struct pid_map *m, struct xml_docs *d,
+                           struct analysis_result *a)
+{
+    size_t work_len = strlen(s->work);
+    struct dirent **entries;
+    int n = scandir(xml_dir, &entries, NULL, alphasort);
+    size_t slots = n > 0 ? (size_t)n : 1;
+    *d = (struct xml_docs){xcalloc(slots, sizeof *d->doc), xcalloc(slots, sizeof *d->pid),
+                           xcalloc(slots, sizeof *d->parent), 0};
+    int *refused_pid = xcalloc(slots, sizeof *refused_pid);
+    char **refused_why = xcalloc(slots, sizeof *refused_why);
+    size_t n_refused = 0;
+    for (int i = 0; i < n; i++) {
+        int file_pid = xml_file_pid(entries[i]->d_name, tool);
+        char *path = file_pid ? path_join(xml_dir, entries[i]->d_name) : NULL;
+        char why[512];
+        xmlDoc *doc = path ? read_xml_file(path, why, sizeof why) : NULL;
+        if (doc) {
+            xmlNode *root = xmlDocGetRootElement(doc);
+            char *pid = text_of(root, "pid"), *ppid = text_of(root, "ppid");
+            d->pid[d->n] = pid ? atoi(pid) : 0;
+            d->parent[d->n] = ppid ? atoi(ppid) : 0;
+            d->doc[d->n++] = doc;
+            xmlFree(pid);
+            xmlFree(ppid);
+        } else if (path && why[0]) {
+            /* named as the student knows it: build/vg/helgrind.123.xml */
+            bool in_work = strncmp(why, s->work, work_len) == 0 && why[work_len] == '/';
+            refused_pid[n_refused] = file_pid;
+            refused_why[n_refused++] = xstrdup(in_work ? why + work_len + 1 : why);
+        }
+        free(path);
+        free(entries[i]);
+    }
+    if (n >= 0)
+        free(entries);
+    /* charged once every file is read: the test is found through the parents */
+    for (size_t i = 0; i < n_refused; i++) {
+        add_unreadable(a, refused_why[i], test_of(m, d->pid, d->parent, d->n, refused_pid[i]));
+        free(refused_why[i]);
+    }
+    free(refused_pid);
+    free(refused_why);
+}
+
 void valgrind_read(const struct valgrind_scope *s, const char *xml_dir, const char *tool,
                    struct analysis_result *a)
 {
     struct pid_map *m = xcalloc(1, sizeof *m);
     read_pid_log(s->pid_log, m);
-    struct dirent **entries;
-    int n = scandir(xml_dir, &entries, NULL, alphasort);
-    size_t prefix = strlen(tool);
-    xmlDoc **docs = xcalloc(n > 0 ? (size_t)n : 1, sizeof *docs);
-    int *pids = xcalloc(n > 0 ? (size_t)n : 1, sizeof *pids);
-    int *parents = xcalloc(n > 0 ? (size_t)n : 1, sizeof *parents);
-    size_t n_docs = 0;
-    for (int i = 0; i < n; i++) {
-        if (strncmp(entries[i]->d_name, tool, prefix) == 0 && entries[i]->d_name[prefix] == '.') {
-            char *path = path_join(xml_dir, entries[i]->d_name);
-            xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_RECOVER | XML_PARSE_NONET |
-                                                      XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-            free(path);
-            if (doc && xmlDocGetRootElement(doc) == NULL) {
-                xmlFreeDoc(doc); /* an empty file: the process was killed at once */
-            } else if (doc) {
-                xmlNode *root = xmlDocGetRootElement(doc);
-                char *pid = text_of(root, "pid"), *ppid = text_of(root, "ppid");
-                pids[n_docs] = pid ? atoi(pid) : 0;
-                parents[n_docs] = ppid ? atoi(ppid) : 0;
-                docs[n_docs++] = doc;
-                xmlFree(pid);
-                xmlFree(ppid);
-            }
-        }
-        free(entries[i]);
-    }
-    if (n >= 0)
-        free(entries);
-    for (size_t i = 0; i < n_docs; i++) {
-        const char *test = test_of(m, pids, parents, n_docs, pids[i]);
-        for (xmlNode *c = xmlDocGetRootElement(docs[i])->children; c; c = c->next)
+    struct xml_docs d;
+    read_xml_files(s, xml_dir, tool, m, &d, a);
+    for (size_t i = 0; i < d.n; i++) {
+        const char *test = test_of(m, d.pid, d.parent, d.n, d.pid[i]);
+        for (xmlNode *c = xmlDocGetRootElement(d.doc[i])->children; c; c = c->next)
             if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "error") == 0)
                 read_error(c, s, test, a);
-        xmlFreeDoc(docs[i]);
+        xmlFreeDoc(d.doc[i]);
     }
     for (size_t i = 0; i < m->n; i++)
         free(m->test[i]);
     free(m);
-    free(docs);
-    free(pids);
-    free(parents);
+    free(d.doc);
+    free(d.pid);
+    free(d.parent);
 }
 
 void analysis_result_free(struct analysis_result *a)

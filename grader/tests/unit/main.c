@@ -33,7 +33,11 @@ int main(void)
     srunner_add_suite(sr, collect_suite());
     srunner_add_suite(sr, command_suite());
     srunner_add_suite(sr, completions_suite());
+    srunner_add_suite(sr, includes_suite());
     srunner_add_suite(sr, report_suite());
+    srunner_add_suite(sr, sandbox_suite());
+    srunner_add_suite(sr, valgrindlog_suite());
+    srunner_add_suite(sr, workfile_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

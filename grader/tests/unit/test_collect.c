@@ -1,6 +1,7 @@
 /* test_collect.c - only the student files come from a submission. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "unit.h"
@@ -116,6 +117,74 @@ START_TEST(missing_chapter_folder_is_an_error)
 }
 END_TEST
 
+/* A linked folder would take files from wherever it points, as a linked file would. */
+static void assert_refused_link(struct fixture *f, const char *message)
+{
+    struct chapter_result r;
+    chapter_result_init(&r, &f->ch);
+    ck_assert_int_eq(collect_chapter(&f->cfg, &f->ch, &r), -1);
+    ck_assert_int_eq(r.status, CHAPTER_ERROR);
+    ck_assert_str_eq(r.message, message);
+    char *copied = work_file(f, "src/a.c");
+    ck_assert_ptr_null(copied);
+    chapter_result_free(&r);
+}
+
+START_TEST(linked_src_folder_is_refused)
+{
+    struct fixture f;
+    setup_fixture(&f);
+    unit_write(f.base, "elsewhere/a.c", "int a(void) { return 1; }\n");
+    ck_assert_int_eq(mkdir_p(f.sub), 0);
+    char *chapter = path_join(f.sub, "01-x"), *src = path_join(f.sub, "01-x/src");
+    char *target = path_join(f.base, "elsewhere");
+    ck_assert_int_eq(mkdir(chapter, 0755), 0);
+    ck_assert_int_eq(symlink(target, src), 0);
+    assert_refused_link(&f, "src in the submission is a link to a folder; links are not allowed");
+    free(chapter);
+    free(src);
+    free(target);
+    teardown_fixture(&f);
+}
+END_TEST
+
+START_TEST(linked_chapter_folder_is_refused)
+{
+    struct fixture f;
+    setup_fixture(&f);
+    unit_write(f.base, "elsewhere/src/a.c", "int a(void) { return 1; }\n");
+    ck_assert_int_eq(mkdir_p(f.sub), 0);
+    char *chapter = path_join(f.sub, "01-x"), *target = path_join(f.base, "elsewhere");
+    ck_assert_int_eq(symlink(target, chapter), 0);
+    assert_refused_link(&f, "01-x in the submission is a link to a folder; links are not allowed");
+    free(chapter);
+    free(target);
+    teardown_fixture(&f);
+}
+END_TEST
+
+START_TEST(linked_nested_folder_is_refused)
+{
+    struct fixture f;
+    setup_fixture(&f);
+    static char *nested[] = {"src/sub/a.c"};
+    f.ch.student_files = nested;
+    unit_write(f.base, "elsewhere/a.c", "int a(void) { return 1; }\n");
+    unit_write(f.sub, "01-x/src/keep.txt", "\n");
+    char *sub = path_join(f.sub, "01-x/src/sub"), *target = path_join(f.base, "elsewhere");
+    ck_assert_int_eq(symlink(target, sub), 0);
+    struct chapter_result r;
+    chapter_result_init(&r, &f.ch);
+    ck_assert_int_eq(collect_chapter(&f.cfg, &f.ch, &r), -1);
+    ck_assert_str_eq(r.message,
+                     "src/sub in the submission is a link to a folder; links are not allowed");
+    chapter_result_free(&r);
+    free(sub);
+    free(target);
+    teardown_fixture(&f);
+}
+END_TEST
+
 Suite *collect_suite(void)
 {
     Suite *s = suite_create("collect");
@@ -124,6 +193,9 @@ Suite *collect_suite(void)
     tcase_add_test(tc, missing_student_file_is_an_error);
     tcase_add_test(tc, symlinked_student_file_is_refused);
     tcase_add_test(tc, missing_chapter_folder_is_an_error);
+    tcase_add_test(tc, linked_src_folder_is_refused);
+    tcase_add_test(tc, linked_chapter_folder_is_refused);
+    tcase_add_test(tc, linked_nested_folder_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }

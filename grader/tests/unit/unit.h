@@ -11,7 +11,11 @@ Suite *checklog_suite(void);
 Suite *collect_suite(void);
 Suite *command_suite(void);
 Suite *completions_suite(void);
+Suite *includes_suite(void);
 Suite *report_suite(void);
+Suite *sandbox_suite(void);
+Suite *valgrindlog_suite(void);
+Suite *workfile_suite(void);
 
 /* A fresh temporary folder (removed by the test process's exit is not guaranteed:
  * tests remove it themselves). */
