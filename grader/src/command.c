@@ -403,6 +403,18 @@ static void drain_rest(struct command_run *run)
         read_progress(run);
 }
 
+/* bubblewrap exits with 128 + N when its command is killed by signal N: give back
+ * the wait status of the command itself. */
+static int unwrapped_status(const struct command_run *run)
+{
+    int status = run->status;
+    bool wrapped = run->sandboxed && run->sandbox.prefix != NULL;
+    if (wrapped && WIFEXITED(status) && WEXITSTATUS(status) > 128 &&
+        WEXITSTATUS(status) < 128 + NSIG)
+        return WEXITSTATUS(status) - 128; /* the wait status of death by that signal */
+    return status;
+}
+
 void command_finish(struct command_run *run, struct command_outcome *outcome)
 {
     while (!run->ended) {
@@ -412,7 +424,7 @@ void command_finish(struct command_run *run, struct command_outcome *outcome)
     }
     kill_run(run); /* whatever is left in its sandbox and process group */
     drain_rest(run);
-    outcome->status = run->status;
+    outcome->status = unwrapped_status(run);
     outcome->timed_out = run->timed_out;
     outcome->disk_exceeded = run->disk_exceeded;
     outcome->output_bytes = run->seen;
