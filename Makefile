@@ -16,15 +16,16 @@
 #   valgrind valgrind-dbg        race (helgrind) and memory (memcheck) analysis
 #   patch                        fixture submissions written as patches (make test)
 #   bubblewrap                   the sandbox student code runs in (namespaces)
+#   libseccomp-dev               what code under test may not do inside its test process
 DEPS_PACKAGES := build-essential pkg-config check libxml2-dev libjansson-dev libconfig-dev libelf-dev \
-                 valgrind valgrind-dbg patch bubblewrap
+                 valgrind valgrind-dbg patch bubblewrap libseccomp-dev
 
 CC ?= cc
 PKGS := check libxml-2.0 jansson libconfig libelf
 CFLAGS := -std=c17 -Wall -Wextra -Werror -pthread -g -O2 -D_GNU_SOURCE \
           -Igrader/src -Igrader/harness $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+RUNNER_LIBS := $(shell pkg-config --libs check libseccomp 2>/dev/null)
 
 GRADER_SRC := $(wildcard grader/src/*.c) grader/harness/wb_proc.c
 GRADER_OBJ := $(GRADER_SRC:%.c=build/%.o)
@@ -53,14 +54,14 @@ bin/grade: $(GRADER_OBJ)
 build/%.o: %.c $(HEADERS) Makefile
 	@mkdir -p $(dir $@)
 	@echo "CC $<"
-	@$(CC) $(CFLAGS) -DCHECK_LIBS='"$(CHECK_LIBS)"' -c $< -o $@
+	@$(CC) $(CFLAGS) -DRUNNER_LIBS='"$(RUNNER_LIBS)"' -c $< -o $@
 
 grade: deps
 	@$(MAKE) --no-print-directory bin/grade
 	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) --json $(JSON)
 
-build/unit-tests: $(UNIT_SRC) $(LIB_OBJ) $(HEADERS)
-	$(CC) $(CFLAGS) -o $@ $(UNIT_SRC) $(LIB_OBJ) $(LDLIBS)
+build/unit-tests: $(UNIT_SRC) $(LIB_OBJ) $(HEADERS) grader/harness/wb_confine.c
+	$(CC) $(CFLAGS) -o $@ $(UNIT_SRC) grader/harness/wb_confine.c $(LIB_OBJ) $(LDLIBS) $(RUNNER_LIBS)
 
 build/verdict-tests: grader/tests/test_verdicts.c $(LIB_OBJ) $(HEADERS)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)

@@ -4,20 +4,25 @@
  * that each has its own timeout and its own XML log, complete as soon as the test
  * ends: if the runner itself is killed, the results of the earlier tests are kept.
  *
- *   runner [--xml-dir DIR] [--timeout NAME=SECONDS]... [--completions FD --token-fd FD]
- *          [--progress FD] [--list] [NAME...]
+ *   runner [--xml-dir DIR] [--timeout NAME=SECONDS]... [--token-fd FD] [--progress FD]
+ *          [--confine] [--list] [NAME...]
  *
  * --xml-dir writes Check's XML log of each test to DIR/NAME.xml; --timeout sets one
  * test's timeout (default 10 s);
- * --completions names an inherited descriptor where each test that runs to its end
- * records so, proved by a secret token read (and closed) from --token-fd before any
- * test runs; --progress names an inherited descriptor where the runner writes
- * "begin NAME", "end NAME" around each test and "strays N" (processes its tests left
- * running, which it killed) at the end, so that the grader can hold each test to its
- * own deadline whatever the runner does; --list prints the registered test names;
+ * --token-fd names an inherited pipe holding a secret token (read and closed before
+ * any test runs): each test process gets a pipe of its own on which its body records
+ * "TOKEN NAME" when it runs to its end, and the runner counts the records after the
+ * test: one naming the test is genuine; one naming another test, or a second one, is
+ * forged; --progress names an inherited descriptor where the runner writes
+ * "begin NAME", "end NAME GENUINE FORGED" around each test and "strays N" (processes
+ * its tests left running, which it killed) at the end, so that the grader can hold
+ * each test to its own deadline whatever the runner does; --confine has each test
+ * process install its seccomp filter (wb_confine.c); --list prints the registered
+ * test names;
  * NAMEs run only those tests. */
 #include <check.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +40,9 @@ enum { DEFAULT_TIMEOUT_S = 10 };
 
 struct options {
     const char *xml_dir;
-    int completions_fd, token_fd, progress_fd;
-    bool list;
+    int token_fd, progress_fd;
+    bool list, confine;
+    char token[65]; /* empty without --token-fd */
     char **timeouts; /* "NAME=SECONDS" strings */
     int n_timeouts;
     char **only; /* test names to run; none means all */
@@ -61,22 +67,21 @@ static int parse_fd(const char *arg)
 }
 
 /* Reads the token the grader wrote to fd, then closes fd so that no test can. */
-static void open_completion_channel(const struct options *o)
+static void read_token(struct options *o)
 {
-    if (o->completions_fd < 0 || o->token_fd < 0)
+    if (o->token_fd < 0)
         return;
-    char token[65] = {0};
-    ssize_t n = read(o->token_fd, token, sizeof token - 1);
+    ssize_t n = read(o->token_fd, o->token, sizeof o->token - 1);
     close(o->token_fd);
     if (n <= 0)
         usage_error("no token on --token-fd", "");
-    token[strcspn(token, "\n")] = '\0';
-    wb_test_set_completion_channel(o->completions_fd, token);
+    o->token[n] = '\0';
+    o->token[strcspn(o->token, "\n")] = '\0';
 }
 
 static struct options parse_options(int argc, char **argv)
 {
-    struct options o = {.completions_fd = -1, .token_fd = -1, .progress_fd = -1};
+    struct options o = {.token_fd = -1, .progress_fd = -1};
     o.timeouts = calloc((size_t)argc, sizeof *o.timeouts);
     o.only = calloc((size_t)argc, sizeof *o.only);
     for (int i = 1; i < argc; i++) {
@@ -84,14 +89,14 @@ static struct options parse_options(int argc, char **argv)
             o.xml_dir = argv[++i];
         else if (strcmp(argv[i], "--timeout") == 0 && i + 1 < argc)
             o.timeouts[o.n_timeouts++] = argv[++i];
-        else if (strcmp(argv[i], "--completions") == 0 && i + 1 < argc)
-            o.completions_fd = parse_fd(argv[++i]);
         else if (strcmp(argv[i], "--token-fd") == 0 && i + 1 < argc)
             o.token_fd = parse_fd(argv[++i]);
         else if (strcmp(argv[i], "--progress") == 0 && i + 1 < argc)
             o.progress_fd = parse_fd(argv[++i]);
         else if (strcmp(argv[i], "--list") == 0)
             o.list = true;
+        else if (strcmp(argv[i], "--confine") == 0)
+            o.confine = true;
         else if (argv[i][0] == '-')
             usage_error("unknown or incomplete option ", argv[i]);
         else
@@ -126,21 +131,52 @@ static double timeout_for(const struct options *o, const char *name)
     return DEFAULT_TIMEOUT_S;
 }
 
-/* Writes "WHAT NAME\n" to the progress descriptor, if there is one. */
-static void progress(const struct options *o, const char *what, const char *name)
+/* Writes "WHAT NAME DETAIL\n" to the progress descriptor, if there is one. */
+static void progress(const struct options *o, const char *what, const char *name,
+                     const char *detail)
 {
     if (o->progress_fd < 0)
         return;
     char line[512];
-    int len = snprintf(line, sizeof line, "%s %s\n", what, name);
+    int len = snprintf(line, sizeof line, "%s %s%s%s\n", what, name, detail ? " " : "",
+                       detail ? detail : "");
     if (len > 0 && (size_t)len < sizeof line && write(o->progress_fd, line, (size_t)len) < 0)
         return; /* the grader is gone: it will not read anything else either */
+}
+
+/* The records the test's process left on its pipe: how many name it (genuine) and
+ * how many name another test or repeat it (forged). Lines without the token are
+ * not records. Reads what is there without waiting for processes that escaped. */
+static void count_records(const struct options *o, int fd, const char *name, int *genuine,
+                          int *forged)
+{
+    char buf[65536];
+    size_t len = 0;
+    ssize_t n;
+    fcntl(fd, F_SETFL, O_NONBLOCK);
+    while (len < sizeof buf - 1 && (n = read(fd, buf + len, sizeof buf - 1 - len)) > 0)
+        len += (size_t)n;
+    buf[len] = '\0';
+    size_t token_len = strlen(o->token);
+    *genuine = *forged = 0;
+    for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+        if (strncmp(line, o->token, token_len) != 0 || line[token_len] != ' ')
+            continue;
+        if (strcmp(line + token_len + 1, name) == 0 && *genuine == 0)
+            ++*genuine;
+        else
+            ++*forged;
+    }
 }
 
 /* Runs one test in a runner of its own; prints one line; true when it passed. */
 static bool run_one(const struct options *o, const TTest *test)
 {
-    progress(o, "begin", test->name);
+    progress(o, "begin", test->name, NULL);
+    int records[2] = {-1, -1};
+    if (o->token[0] != '\0' && pipe2(records, O_CLOEXEC) < 0)
+        usage_error("cannot make the test's record pipe: ", strerror(errno));
+    wb_test_set_completion_channel(records[1], o->token);
     Suite *suite = suite_create("workbook");
     TCase *tc = tcase_create(test->name);
     tcase_set_timeout(tc, timeout_for(o, test->name));
@@ -164,7 +200,15 @@ static bool run_one(const struct options *o, const TTest *test)
     }
     fflush(stdout);
     srunner_free(runner); /* closes, and so completes, this test's XML log */
-    progress(o, "end", test->name);
+    int genuine = 0, forged = 0;
+    if (records[0] >= 0) {
+        close(records[1]);
+        count_records(o, records[0], test->name, &genuine, &forged);
+        close(records[0]);
+    }
+    char detail[32];
+    snprintf(detail, sizeof detail, "%d %d", genuine, forged);
+    progress(o, "end", test->name, detail);
     return passed;
 }
 
@@ -179,8 +223,9 @@ int main(int argc, char **argv)
     for (int i = 0; i < o.n_only; i++)
         if (find_test(o.only[i]) == NULL)
             usage_error("no such test: ", o.only[i]);
-    open_completion_channel(&o);
+    read_token(&o);
     wb_test_set_progress_fd(o.progress_fd);
+    wb_test_set_confined(o.confine);
     /* Processes that the tests' children leave behind (even after setsid()) are
      * re-parented here, so that the end of the run can count and end them. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -194,7 +239,7 @@ int main(int argc, char **argv)
     }
     char strays[32];
     snprintf(strays, sizeof strays, "%zu", wb_proc_kill_children());
-    progress(&o, "strays", strays);
+    progress(&o, "strays", strays, NULL);
     printf("%d passed, %d failed\n", passed, failed);
     free(o.timeouts);
     free(o.only);

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,6 +27,13 @@ static int progress_fd = -1;
 void wb_test_set_progress_fd(int fd)
 {
     progress_fd = fd;
+}
+
+static bool confined;
+
+void wb_test_set_confined(bool on)
+{
+    confined = on;
 }
 
 void wb_test_set_completion_channel(int fd, const char *token)
@@ -78,6 +86,9 @@ void wb_test_begin(const char *name)
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
     log_test_pid(name);
+    /* last: the set-up above may open files, the code under test may not */
+    if (confined && wb_confine() < 0)
+        ck_abort_msg("the test process could not confine itself: %s", strerror(errno));
 }
 
 void wb_exit_if_stray(void)
@@ -96,6 +107,15 @@ void wb_test_end(void)
                   "%zu child process(es) were still running when the test ended "
                   "(they have been killed): wait for every process you start",
                   running);
+}
+
+FILE *wb_memory_file(void)
+{
+    int fd = memfd_create("wb_memory_file", MFD_CLOEXEC);
+    ck_assert_msg(fd >= 0, "memfd_create failed: %s", strerror(errno));
+    FILE *f = fdopen(fd, "w+");
+    ck_assert_msg(f != NULL, "fdopen failed: %s", strerror(errno));
+    return f;
 }
 
 pid_t wb_child_run(int (*fn)(void *), void *arg)

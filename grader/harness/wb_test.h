@@ -15,6 +15,7 @@
 #include <semaphore.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "wb_proc.h"
@@ -24,13 +25,22 @@ void wb_test_begin(const char *name);
 void wb_test_end(void);
 void wb_test_completed(const char *name);
 
-/* Called by the runner: where to record that a test body ran to its end, and the
- * secret that makes a record genuine (see grader/src/completions.c). */
+/* Called by the runner before each test: where that test records that its body ran
+ * to its end (a pipe only that test's process gets), and the secret that makes a
+ * record genuine (see grader/src/completions.c). */
 void wb_test_set_completion_channel(int fd, const char *token);
 
 /* Called by the runner: its progress descriptor, which each test process closes
  * first thing, so that code under test cannot write progress of its own. */
 void wb_test_set_progress_fd(int fd);
+
+/* Called by the runner: whether each test process confines itself (wb_confine.c)
+ * before its body runs. Not under valgrind, which opens files for the processes the
+ * tests fork. */
+void wb_test_set_confined(bool confined);
+
+/* wb_confine.c: installs the test process's seccomp filter; 0 or -1. */
+int wb_confine(void);
 
 #define WB_TEST(name)                                                          \
     static void name##_body(void);                                             \
@@ -75,6 +85,10 @@ ssize_t wb_read_full(int fd, void *buf, size_t n);
 
 /* Writes all n bytes; retries on EINTR and short writes. Returns 0 or -1. */
 int wb_write_full(int fd, const void *buf, size_t n);
+
+/* A temporary file, open for reading and writing, that lives in memory: test
+ * processes may not create files on disk (wb_confine.c). Aborts the test on error. */
+FILE *wb_memory_file(void);
 
 /* pipe() with O_CLOEXEC; aborts the test on error. */
 void wb_pipe(int fds[2]);

@@ -14,8 +14,8 @@
 #include "command.h"
 #include "includes.h"
 
-#ifndef CHECK_LIBS
-#error "CHECK_LIBS must name Check's link flags (the Makefile passes pkg-config's)"
+#ifndef RUNNER_LIBS
+#error "RUNNER_LIBS must name Check's and libseccomp's link flags (the Makefile passes pkg-config's)"
 #endif
 
 enum { ERROR_LINES_SHOWN = 25, BUILD_TIMEOUT_S = 120 };
@@ -31,7 +31,8 @@ struct build {
 
 static const char *const strict_flags[] = {"-std=c17", "-Wall", "-Wextra", "-Werror",
                                            "-pthread", "-g", "-Og", "-D_GNU_SOURCE", NULL};
-static const char *const harness_sources[] = {"wb_runner.c", "wb_test.c", "wb_proc.c", NULL};
+static const char *const harness_sources[] = {"wb_runner.c", "wb_test.c", "wb_proc.c",
+                                              "wb_confine.c", NULL};
 static const char *const harness_headers[] = {"wb_test.h", "wb_proc.h", NULL};
 
 static void add_all(struct argv *a, const char *const *args)
@@ -221,7 +222,7 @@ static int link_runner(const struct build *bd, char **objects, size_t n,
     argv_add(&b, "build/runner");
     for (size_t i = 0; i < n; i++)
         argv_add(&b, objects[i]);
-    add_words(&b, CHECK_LIBS);
+    add_words(&b, RUNNER_LIBS);
     return compile(bd, &b, r);
 }
 

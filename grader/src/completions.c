@@ -1,12 +1,14 @@
-/* completions.c - the channel that proves a test ran to its end.
+/* completions.c - the proof that a test ran to its end, in its own process.
  *
  * Check reports a test as passed when its process exits with status 0, so code
- * under test that calls exit(0) "passes" every test that calls it, and code in the
- * runner could rewrite Check's XML log. The grader therefore also asks each test to
- * record, after its last check, "TOKEN NAME" on a descriptor it hands the runner;
- * TOKEN is a secret made per run and given to the runner through a pipe it closes
- * before any test starts. A test passes only when Check says so AND exactly one
- * genuine record names it. */
+ * under test that calls exit(0) "passes" every test that calls it. The grader
+ * therefore also asks each test to record, after its last check, "TOKEN NAME" on a
+ * pipe that the runner gives that test's process alone; TOKEN is a secret made per
+ * run and given to the runner through a pipe it closes before any test starts. The
+ * runner counts each test's records and reports them on its progress channel: a test
+ * passes only when Check says so AND exactly one genuine record names it. A record
+ * naming another test, or a second one, can only be forged by code under test: then
+ * no test of the chapter counts. */
 #include "grader.h"
 
 #include <errno.h>
@@ -14,26 +16,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-int completions_open(struct completions *c, const char *path)
+int completions_init(struct completions *c, size_t n_tests)
 {
+    *c = (struct completions){.n_tests = n_tests};
     unsigned char bytes[16];
     if (getrandom(bytes, sizeof bytes, 0) != (ssize_t)sizeof bytes)
         return -1;
     for (size_t i = 0; i < sizeof bytes; i++)
         snprintf(c->token + 2 * i, 3, "%02x", bytes[i]);
-    c->path = xstrdup(path);
-    /* Readable too: completions_apply reads the records back through this descriptor,
-     * since the runner's code may have put a link or a FIFO at the path since. */
-    c->fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-    struct stat st;
-    if (c->fd >= 0 && (fstat(c->fd, &st) < 0 || !S_ISREG(st.st_mode))) {
-        close(c->fd); /* a FIFO left there: O_RDWR opened it without waiting */
-        c->fd = -1;
-    }
-    return c->fd < 0 ? -1 : 0;
+    c->genuine = xcalloc(n_tests, sizeof *c->genuine);
+    return 0;
 }
 
 int completions_token_pipe(const struct completions *c)
@@ -51,72 +45,48 @@ int completions_token_pipe(const struct completions *c)
     return fds[0];
 }
 
-void completions_close(struct completions *c)
+void completions_record(struct completions *c, size_t test, int genuine, int forged)
 {
-    if (c->fd >= 0)
-        close(c->fd);
-    free(c->path);
-    c->fd = -1;
-    c->path = NULL;
+    if (test < c->n_tests)
+        c->genuine[test] += genuine;
+    c->forged += forged;
 }
 
-/* How many genuine records name each declared test. */
-static void count_records(const char *text, const char *token, struct chapter_result *r,
-                          int *counts)
+/* Every test void: code under test wrote records it could not have written honestly. */
+static void void_all(const struct completions *c, struct chapter_result *r)
 {
-    size_t token_len = strlen(token);
-    for (const char *line = text; *line;) {
-        size_t len = strcspn(line, "\n");
-        if (len > token_len + 1 && strncmp(line, token, token_len) == 0 &&
-            line[token_len] == ' ') {
-            const char *name = line + token_len + 1;
-            size_t name_len = len - token_len - 1;
-            for (size_t i = 0; i < r->chapter->n_tests; i++) {
-                const char *want = r->tests[i].spec->name;
-                if (strlen(want) == name_len && strncmp(want, name, name_len) == 0)
-                    counts[i]++;
-            }
-        }
-        line += len + (line[len] == '\n');
+    for (size_t i = 0; i < r->chapter->n_tests; i++) {
+        struct test_verdict *t = &r->tests[i];
+        free(t->message);
+        t->message = xstrdup("void: a test process recorded the end of another test, or of "
+                             "its own twice, which only forged records do");
+        t->status = TEST_ERROR;
     }
-}
-
-enum { MAX_RECORD_BYTES = 1 << 20 };
-
-/* The records written so far, read through the grader's own descriptor from the
- * start (never by reopening the path), at most MAX_RECORD_BYTES. */
-static char *read_records(int fd)
-{
-    char *text = xcalloc(MAX_RECORD_BYTES + 1, 1);
-    size_t n = 0;
-    while (fd >= 0 && n < MAX_RECORD_BYTES) {
-        ssize_t got = pread(fd, text + n, MAX_RECORD_BYTES - n, (off_t)n);
-        if (got < 0 && errno == EINTR)
-            continue;
-        if (got <= 0)
-            break;
-        n += (size_t)got;
-    }
-    text[n] = '\0';
-    return text;
+    chapter_result_add_note(r, "forged completion records (%d): no test of this chapter "
+                            "counts; an instructor should review it", c->forged);
 }
 
 void completions_apply(const struct completions *c, struct chapter_result *r)
 {
-    char *text = read_records(c->fd);
-    int *counts = xcalloc(r->chapter->n_tests, sizeof *counts);
-    count_records(text, c->token, r, counts);
-    for (size_t i = 0; i < r->chapter->n_tests; i++) {
+    if (c->forged > 0) {
+        void_all(c, r);
+        return;
+    }
+    for (size_t i = 0; i < r->chapter->n_tests && i < c->n_tests; i++) {
         struct test_verdict *t = &r->tests[i];
-        if (t->status != TEST_PASSED || counts[i] == 1)
+        if (t->status != TEST_PASSED || c->genuine[i] == 1)
             continue;
         t->status = TEST_ERROR;
         free(t->message);
-        t->message = xstrdup(counts[i] == 0
+        t->message = xstrdup(c->genuine[i] == 0
                                  ? "the code under test ended the test process early (the "
                                    "test did not run to its end)"
                                  : "the test recorded its end more than once");
     }
-    free(counts);
-    free(text);
+}
+
+void completions_free(struct completions *c)
+{
+    free(c->genuine);
+    *c = (struct completions){0};
 }

@@ -177,6 +177,7 @@ struct test_progress {
     double slowdown, latest; /* latest: no deadline goes beyond it */
     int running, last_begun; /* test indexes, -1: none */
     long strays;
+    struct completions *completions; /* where records go; NULL: not counted */
     int pipe[2];
 };
 int test_progress_open(struct test_progress *p, const struct chapter *ch, const bool *selected,
@@ -222,16 +223,21 @@ void locks_held_read(const char *dir, struct analysis_result *a);
  * A missing or unreadable log adds nothing. */
 void checklog_read(const char *xml_path, struct chapter_result *r);
 
-/* completions.c: the proof that a test ran to its end. */
+/* completions.c: the proof that each test ran to its end, in its own process. */
 struct completions {
     char token[33]; /* a secret made per run */
-    char *path;     /* the file the runner's tests append records to */
-    int fd;         /* open for appending; handed to the runner */
+    size_t n_tests;
+    int *genuine;   /* per test: records naming it, from its own process */
+    int forged;     /* records naming another test, or repeated */
 };
-int completions_open(struct completions *c, const char *path);
+int completions_init(struct completions *c, size_t n_tests);
 int completions_token_pipe(const struct completions *c); /* read end holding the token */
+/* What the runner counted for one test ("end NAME GENUINE FORGED"). */
+void completions_record(struct completions *c, size_t test, int genuine, int forged);
+/* A passed test without exactly one genuine record is an error; any forged record
+ * voids every test of the chapter. */
 void completions_apply(const struct completions *c, struct chapter_result *r);
-void completions_close(struct completions *c);
+void completions_free(struct completions *c);
 
 /* score.c */
 void score_chapter(struct chapter_result *r);

@@ -77,8 +77,13 @@ static void on_progress(void *ctx, const char *line, struct command_run *run)
                 run->deadline = p->latest;
         }
     } else if (strncmp(line, "end ", 4) == 0) {
-        int i = test_index(p->chapter, line + 4);
+        char name[256];
+        int genuine = 0, forged = 0;
+        int fields = sscanf(line + 4, "%255s %d %d", name, &genuine, &forged);
+        int i = fields >= 1 ? test_index(p->chapter, name) : -1;
         if (i >= 0 && i == p->running) {
+            if (p->completions && fields == 3)
+                completions_record(p->completions, (size_t)i, genuine, forged);
             p->running = -1;
             run->deadline = now + BETWEEN_TESTS_S;
             if (run->deadline > p->latest)
@@ -192,17 +197,16 @@ double runner_add_tests(struct argv *a, const struct chapter *ch, const bool *se
     return total;
 }
 
-/* runner --xml-dir build/xml --completions FD --token-fd FD --timeout NAME=S ...
- * NAME ... for the tests in `todo` (after the caller's --progress, if any). */
-static struct argv runner_argv(const struct chapter *ch, const bool *todo, int completions_fd,
-                               int token_fd, double *total_timeout)
+/* runner --confine --xml-dir build/xml --token-fd FD --timeout NAME=S ... NAME ... for
+ * the tests in `todo` (and the caller's --progress). */
+static struct argv runner_argv(const struct chapter *ch, const bool *todo, int token_fd,
+                               double *total_timeout)
 {
     struct argv a = {0};
     argv_add(&a, "build/runner");
+    argv_add(&a, "--confine");
     argv_add(&a, "--xml-dir");
     argv_add(&a, "build/xml");
-    argv_add(&a, "--completions");
-    argv_addf(&a, "%d", completions_fd);
     argv_add(&a, "--token-fd");
     argv_addf(&a, "%d", token_fd);
     *total_timeout = RUNNER_OVERHEAD_S + runner_add_tests(&a, ch, todo, 1);
@@ -271,13 +275,14 @@ static int run_once(const struct attempt *a, const bool *todo, struct chapter_re
         return -1;
     }
     double deadline;
-    struct argv argv = runner_argv(a->chapter, todo, a->completions->fd, token_fd, &deadline);
+    struct argv argv = runner_argv(a->chapter, todo, token_fd, &deadline);
     char *log = path_join(a->work, "logs/run.log");
     char *xml_dir = path_join(a->work, "build/xml");
-    int pass[] = {a->completions->fd, token_fd, progress.pipe[1]};
+    int pass[] = {token_fd, progress.pipe[1]};
     struct command cmd = {.argv = argv.items, .cwd = a->work, .output_path = log, .env = a->env,
                           .timeout_s = deadline, .own_session = true, .pass_fds = pass,
-                          .n_pass_fds = 3, .sandbox = a->sandbox};
+                          .n_pass_fds = 2, .sandbox = a->sandbox};
+    progress.completions = a->completions;
     test_progress_attach(&progress, &cmd, &argv, deadline);
     cmd.argv = argv.items; /* the list may have moved as it grew */
     cmd.timeout_s = START_GRACE_S; /* until the first test begins; progress moves it */
@@ -390,8 +395,7 @@ int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
     char *work = path_join(cfg->workdir, ch->id);
     char **env = runner_environment(cfg, NULL);
     bool *todo = xcalloc(ch->n_tests, sizeof *todo);
-    char *log_path = path_join(work, "logs/completions.log");
-    struct completions completions = {.fd = -1};
+    struct completions completions = {0};
     struct stage_sandbox box;
     const struct sandbox_spec *sandbox = stage_sandbox(&box, cfg, work, STAGE_RUN);
     int rc = 0;
@@ -404,9 +408,9 @@ int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
                              "before any test ran");
         chapter_result_fail_all(r, TEST_ERROR, "not graded: the test runner did not start");
         rc = -1;
-    } else if (completions_open(&completions, log_path) < 0) {
+    } else if (completions_init(&completions, ch->n_tests) < 0) {
         r->status = CHAPTER_ERROR;
-        r->message = xasprintf("cannot create %s: %s", log_path, strerror(errno));
+        r->message = xasprintf("cannot make the run's secret token: %s", strerror(errno));
         rc = -1;
     } else {
         struct attempt a = {ch, work, env, &completions, sandbox};
@@ -415,9 +419,8 @@ int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
             r->status = CHAPTER_ERROR;
         completions_apply(&completions, r);
     }
-    completions_close(&completions);
+    completions_free(&completions);
     stage_sandbox_free(&box);
-    free(log_path);
     free(todo);
     free(env);
     free(work);

@@ -105,8 +105,7 @@ WB_TEST(run_in_child_does_not_wait_for_child)
 
 WB_TEST(run_in_child_uses__exit_not_exit)
 {
-    FILE *f = tmpfile();
-    ck_assert_ptr_nonnull(f);
+    FILE *f = wb_memory_file();
     char buffer[4096];
     setvbuf(f, buffer, _IOFBF, sizeof buffer);
     fputs("written once\n", f); /* still in the buffer: the child gets a copy */

@@ -8,12 +8,14 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "command.h"
 #include "unit.h"
+#include "wb_test.h"
 
 static struct sandbox box; /* probed once, before the tests are registered */
 
@@ -137,6 +139,44 @@ START_TEST(a_growing_work_folder_is_stopped)
     free(note);
     remove_tree(dir);
     free(dir);
+}
+END_TEST
+
+/* ---- the test process's own confinement (wb_confine.c) ---- */
+
+/* In a child that confined itself: what each attempt gave, as one bit per failure. */
+static int confined_attempts(void)
+{
+    int failures = 0;
+    int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+    failures |= (fd >= 0 || errno != EPERM) << 0; /* its own memory, for writing */
+    fd = open("/tmp/wb-unit-created", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    failures |= (fd >= 0 || errno != EPERM) << 1; /* a new file */
+    fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    failures |= (fd < 0) << 2; /* reading stays allowed: tests read /proc/self */
+    failures |= (unlink("/tmp/wb-unit-victim") == 0 || errno != EPERM) << 3;
+    failures |= (ptrace(PTRACE_ATTACH, getppid(), 0, 0) == 0 || errno != EPERM) << 4;
+    return failures;
+}
+
+START_TEST(a_confined_test_process_cannot_write_files_or_reach_others)
+{
+    int victim = open("/tmp/wb-unit-victim", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+    ck_assert_int_ge(victim, 0);
+    close(victim);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0)
+        _exit(wb_confine() < 0 ? 255 : confined_attempts());
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    bool victim_left = is_file("/tmp/wb-unit-victim");
+    unlink("/tmp/wb-unit-victim");
+    unlink("/tmp/wb-unit-created");
+    ck_assert(WIFEXITED(status));
+    ck_assert_msg(WEXITSTATUS(status) == 0, "attempts that should have failed or worked "
+                  "did not (bits %#x)", WEXITSTATUS(status));
+    ck_assert(victim_left);
 }
 END_TEST
 
@@ -362,6 +402,7 @@ Suite *sandbox_suite(void)
     tcase_add_test(tc, a_stopped_command_is_ended_at_its_deadline);
     tcase_add_test(tc, progress_lines_move_the_deadline);
     tcase_add_test(tc, a_growing_work_folder_is_stopped);
+    tcase_add_test(tc, a_confined_test_process_cannot_write_files_or_reach_others);
     add_if(tc, the_sandbox_sees_only_its_own_folders, box.active[LAYER_BUBBLEWRAP],
            why_not(LAYER_BUBBLEWRAP));
     add_if(tc, nothing_outlives_a_sandboxed_command,
