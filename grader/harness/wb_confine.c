@@ -2,8 +2,8 @@
  *
  * Each test process installs a seccomp filter (libseccomp) once the harness has set
  * it up and before the test body runs: no file may be opened for writing or created,
- * nothing renamed, linked or removed, and no other process's memory reached (ptrace,
- * process_vm_*, pidfd_getfd). Reading files stays allowed: tests read /proc/self.
+ * nothing renamed, linked or removed, no io_uring, and no other process's memory
+ * reached (ptrace, process_vm_*, pidfd_getfd). Reading files stays allowed: tests read /proc/self.
  * Everything else is the sandbox's job; this closes the routes inside the process
  * (writing /proc/self/mem, rewriting logs) that no outer layer can see. */
 #include "wb_test.h"
@@ -25,6 +25,8 @@ static const int denied[] = {
     SCMP_SYS(fchmodat),   SCMP_SYS(chown),     SCMP_SYS(lchown),
     SCMP_SYS(fchownat),   SCMP_SYS(truncate),  SCMP_SYS(ptrace),
     SCMP_SYS(process_vm_readv), SCMP_SYS(process_vm_writev), SCMP_SYS(pidfd_getfd),
+    /* io_uring opens and writes files without the calls above */
+    SCMP_SYS(io_uring_setup), SCMP_SYS(io_uring_enter), SCMP_SYS(io_uring_register),
 };
 
 /* open(path, flags) and openat(dir, path, flags): only O_RDONLY without O_CREAT. */

@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,8 +30,10 @@ struct build {
     const char *log; /* where the compiler's output goes: outside every sandbox */
 };
 
+/* -pipe: no temporary files, so that a file size limit hit shows in build/ */
 static const char *const strict_flags[] = {"-std=c17", "-Wall", "-Wextra", "-Werror",
-                                           "-pthread", "-g", "-Og", "-D_GNU_SOURCE", NULL};
+                                           "-pthread", "-g", "-Og", "-D_GNU_SOURCE", "-pipe",
+                                           NULL};
 static const char *const harness_sources[] = {"wb_runner.c", "wb_test.c", "wb_proc.c",
                                               "wb_confine.c", NULL};
 static const char *const harness_headers[] = {"wb_test.h", "wb_proc.h", NULL};
@@ -59,8 +62,13 @@ static char *failure_message(const struct command *cmd, const struct command_out
     if (out->timed_out)
         return xasprintf("the build did not finish within %d s (all its steps together)",
                          BUILD_TIMEOUT_S);
-    char *limits = command_limits_note(cmd, out);
     char *text = read_text_file(log, 64 * 1024);
+    /* A compiler whose assembler or linker died of the file size limit says so in
+     * its own words ("... File size limit exceeded signal terminated program as"). */
+    struct command_outcome seen = *out;
+    seen.file_size_reached = seen.file_size_reached ||
+                             (text && strstr(text, strsignal(SIGXFSZ)) != NULL);
+    char *limits = command_limits_note(cmd, &seen);
     char *lines = first_lines(text ? text : "", ERROR_LINES_SHOWN);
     char *message = limits ? xasprintf("%s\n%s", limits, lines) : xstrdup(lines);
     free(limits);

@@ -39,6 +39,7 @@ struct command_outcome {
     unsigned long strays; /* processes it left running, killed afterwards */
     size_t output_bytes; /* all it wrote to stdout and stderr */
     bool output_cut;     /* more than the cap: only the first part was kept */
+    bool file_size_reached; /* a file it wrote reached the sandbox's file size limit */
     long pids_refused;   /* forks the process cap refused */
     long oom_kills;      /* processes the memory cap killed */
     double seconds;
