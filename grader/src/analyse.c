@@ -110,14 +110,14 @@ static void prepare_folders(const struct grade_config *cfg, const char *work)
 }
 
 static void start_tool(const struct grade_config *cfg, const struct chapter *ch,
-                       const char *work, struct tool_run *t)
+                       const char *work, const bool *passed, struct tool_run *t)
 {
     t->pid_log = xasprintf("%s/build/vg/%s.pids", work, t->tool->name);
     t->pid_var = xasprintf("WB_PID_LOG=%s", t->pid_log);
     t->env = runner_environment(cfg, t->pid_var);
-    t->argv = valgrind_argv(cfg, t->tool, ch, NULL, false, &t->deadline);
+    t->argv = valgrind_argv(cfg, t->tool, ch, passed, false, &t->deadline);
     t->log = xasprintf("%s/logs/%s.log", work, t->tool->name);
-    t->selected = tool_selection(ch, NULL);
+    t->selected = tool_selection(ch, passed);
     const struct sandbox_spec *sandbox = stage_sandbox(&t->box, cfg, work, STAGE_ANALYSE);
     t->cmd = (struct command){.argv = t->argv.items, .cwd = work, .output_path = t->log,
                               .env = t->env, .timeout_s = t->deadline, .own_session = true,
@@ -136,7 +136,25 @@ static void start_tool(const struct grade_config *cfg, const struct chapter *ch,
     free(t->run.sandbox_error);
 }
 
-/* Waits for the tool and reads its findings; true when it ran to its end. */
+/* Why the tool's run does not count, or NULL: it must have ended by itself (the
+ * runner exits 0, or 1 when a test failed under the tool), read the program's debug
+ * information, and logged every covered test to its end. */
+static char *why_not_counted(const struct tool_run *t, char *log_gap)
+{
+    const struct command_outcome *o = &t->outcome;
+    if (o->timed_out)
+        return xasprintf("%s did not finish within %.0f s", t->tool->name, t->deadline);
+    if (!WIFEXITED(o->status) || WEXITSTATUS(o->status) > 1)
+        return xasprintf("%s ended abnormally (status %d)", t->tool->name, o->status);
+    char *text = read_text_file(t->log, 1 << 20);
+    bool no_debug_info = text && strstr(text, "unhandled dwarf") != NULL;
+    free(text);
+    if (no_debug_info)
+        return xasprintf("%s could not read the program's debug information", t->tool->name);
+    return log_gap ? xstrdup(log_gap) : NULL;
+}
+
+/* Waits for the tool and reads its findings; true when its run counts. */
 static bool finish_tool(const struct chapter *ch, const char *work, struct tool_run *t)
 {
     struct analysis_result *a = t->result;
@@ -144,15 +162,19 @@ static bool finish_tool(const struct chapter *ch, const char *work, struct tool_
     if (t->started) {
         command_finish(&t->run, &t->outcome);
         char *xml_dir = path_join(work, "build/vg");
-        struct valgrind_scope scope = {work, ch, t->pid_log};
-        valgrind_read(&scope, xml_dir, t->tool->name, a);
+        struct valgrind_scope scope = {work, ch, t->pid_log, t->selected};
+        char *gap = valgrind_read(&scope, xml_dir, t->tool->name, a);
+        char *why = why_not_counted(t, gap);
+        free(gap);
         free(xml_dir);
-        a->ran = true;
+        a->ran = why == NULL;
         a->seconds = t->outcome.seconds;
-        ok = !t->outcome.timed_out;
-        if (t->outcome.timed_out)
-            a->message = xasprintf("%s did not finish within %.0f s", t->tool->name,
-                                   t->deadline);
+        ok = why == NULL;
+        if (why) {
+            free(a->message);
+            a->message = xasprintf("could not analyse: %s", why);
+        }
+        free(why);
     }
     test_progress_close(&t->progress);
     stage_sandbox_free(&t->box);
@@ -183,14 +205,14 @@ static char *covered_tests_not_passed(const struct chapter_result *r)
 /* Runs helgrind again in text mode over the tests that showed races, for the locks
  * each access held (its XML does not say), and adds them to the findings. */
 static void add_locks_held(const struct grade_config *cfg, const struct chapter *ch,
-                           const char *work, struct analysis_result *a)
+                           const char *work, const bool *passed, struct analysis_result *a)
 {
     bool *only = xcalloc(ch->n_tests, sizeof *only);
     bool any = false;
     for (size_t f = 0; f < a->n_findings; f++)
         for (size_t i = 0; i < ch->n_tests; i++)
             if (strcmp(a->findings[f].kind, "Race") == 0 &&
-                strcmp(a->findings[f].test, ch->tests[i].name) == 0)
+                strcmp(a->findings[f].test, ch->tests[i].name) == 0 && passed[i])
                 any = only[i] = true;
     if (any) {
         double deadline;
@@ -215,20 +237,41 @@ static void add_locks_held(const struct grade_config *cfg, const struct chapter 
     free(only);
 }
 
-/* Whether the analysis should run; if not, why not is in a->message. */
+/* Whether the analysis should run: on the covered tests that pass (a failing test
+ * may hang, 30 times longer under valgrind); if not, why not is in a->message. */
 static bool wanted(const struct analysis_spec *spec, const struct chapter_result *r,
-                   struct analysis_result *a)
+                   const bool *passed, struct analysis_result *a)
 {
     if (!spec->on || r->status != CHAPTER_GRADED)
         return false;
+    for (size_t i = 0; i < r->chapter->n_tests; i++)
+        if (passed[i])
+            return true;
+    a->message = xstrdup("not run: none of the tests it covers passes yet");
+    return false;
+}
+
+/* The covered tests that passed. */
+static bool *covered_and_passed(const struct chapter_result *r)
+{
+    bool *passed = xcalloc(r->chapter->n_tests, sizeof *passed);
+    for (size_t i = 0; i < r->chapter->n_tests; i++)
+        passed[i] = r->chapter->tests[i].valgrind && r->tests[i].status == TEST_PASSED;
+    return passed;
+}
+
+/* The points are earned when the run counts, found nothing, and covered every test
+ * (findings on some tests are shown while the others do not pass yet). */
+static void score_analysis(const struct tool_run *t, bool counted, const struct chapter_result *r)
+{
+    struct analysis_result *a = t->result;
     char *failing = covered_tests_not_passed(r);
-    if (failing) {
-        /* no points to earn, and a failing test may hang: 30 times longer under valgrind */
-        a->message = xasprintf("not run until the tests it covers pass: %s", failing);
-        free(failing);
-        return false;
-    }
-    return true;
+    if (counted && a->errors == 0 && failing == NULL)
+        a->score = t->spec->points;
+    else if (counted && failing && a->message == NULL)
+        a->message = xasprintf("ran only on the covered tests that pass; its points need "
+                               "these to pass too: %s", failing);
+    free(failing);
 }
 
 void analyse_chapter(const struct grade_config *cfg, const struct chapter *ch,
@@ -236,30 +279,28 @@ void analyse_chapter(const struct grade_config *cfg, const struct chapter *ch,
 {
     struct tool_run runs[2];
     size_t n = 0;
-    if (wanted(&ch->helgrind, r, &r->helgrind))
+    bool *passed = covered_and_passed(r);
+    if (wanted(&ch->helgrind, r, passed, &r->helgrind))
         runs[n++] = (struct tool_run){.tool = &helgrind, .spec = &ch->helgrind, .result = &r->helgrind};
-    if (wanted(&ch->memcheck, r, &r->memcheck))
+    if (wanted(&ch->memcheck, r, passed, &r->memcheck))
         runs[n++] = (struct tool_run){.tool = &memcheck, .spec = &ch->memcheck, .result = &r->memcheck};
-    if (n == 0)
+    if (n == 0) {
+        free(passed);
         return;
+    }
     char *work = path_join(cfg->workdir, ch->id);
     char *vg = path_join(work, "build/vg");
     remove_tree(vg);
     prepare_folders(cfg, work);
     /* the tools run side by side: valgrind uses one core each */
     for (size_t i = 0; i < n; i++)
-        start_tool(cfg, ch, work, &runs[i]);
-    for (size_t i = 0; i < n; i++) {
-        bool finished = finish_tool(ch, work, &runs[i]);
-        struct analysis_result *a = runs[i].result;
-        if (finished && a->errors == 0)
-            a->score = runs[i].spec->points;
-        else if (!finished && a->message == NULL)
-            a->message = xasprintf("%s could not run to its end", runs[i].tool->name);
-    }
+        start_tool(cfg, ch, work, passed, &runs[i]);
+    for (size_t i = 0; i < n; i++)
+        score_analysis(&runs[i], finish_tool(ch, work, &runs[i]), r);
     command_sweep(cfg->sandbox); /* anything either run left behind */
     if (r->helgrind.ran && r->helgrind.errors > 0)
-        add_locks_held(cfg, ch, work, &r->helgrind);
+        add_locks_held(cfg, ch, work, passed, &r->helgrind);
+    free(passed);
     free(vg);
     free(work);
 }

@@ -209,9 +209,12 @@ struct valgrind_scope {
     const char *work;           /* student frames are work/<student file> */
     const struct chapter *chapter;
     const char *pid_log;        /* "PID TEST" lines written by the harness */
+    const bool *covered;        /* the tests that ran under the tool (NULL: not checked) */
 };
-void valgrind_read(const struct valgrind_scope *scope, const char *xml_dir, const char *tool,
-                   struct analysis_result *a);
+/* Adds the findings; returns NULL when the logs prove that every covered test ran
+ * under the tool to its end, else why not (to free). */
+char *valgrind_read(const struct valgrind_scope *scope, const char *xml_dir, const char *tool,
+                    struct analysis_result *a);
 void analysis_result_free(struct analysis_result *a);
 
 /* locksheld.c: reads helgrind's text logs (xml_dir/locks.PID.txt) and adds to each race

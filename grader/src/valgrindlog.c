@@ -401,13 +401,54 @@ static void read_xml_files(const struct valgrind_scope *s, const char *xml_dir,
     free(refused_why);
 }
 
-void valgrind_read(const struct valgrind_scope *s, const char *xml_dir, const char *tool,
-                   struct analysis_result *a)
+/* True when valgrind's log ends its process's run: a last <status> of FINISHED. */
+static bool finished(xmlDoc *doc)
+{
+    char *state = NULL;
+    for (xmlNode *c = xmlDocGetRootElement(doc)->children; c; c = c->next)
+        if (c->type == XML_ELEMENT_NODE && strcmp((const char *)c->name, "status") == 0) {
+            xmlFree(state);
+            state = text_of(c, "state");
+        }
+    bool done = state && strcmp(state, "FINISHED") == 0;
+    xmlFree(state);
+    return done;
+}
+
+/* Why the logs do not prove that every covered test ran to its end, or NULL. */
+static char *incomplete(const struct valgrind_scope *s, const struct pid_map *m,
+                        const struct xml_docs *d)
+{
+    const struct chapter *ch = s->chapter;
+    for (size_t t = 0; s->covered && t < ch->n_tests; t++) {
+        if (!s->covered[t])
+            continue;
+        const char *name = ch->tests[t].name;
+        bool logged = false, done = false;
+        for (size_t i = 0; i < m->n; i++) {
+            if (strcmp(m->test[i], name) != 0)
+                continue;
+            logged = true;
+            for (size_t k = 0; k < d->n; k++)
+                done = done || (d->pid[k] == m->pid[i] && finished(d->doc[k]));
+        }
+        if (!logged)
+            return xasprintf("test %s did not run under the tool", name);
+        if (!done)
+            return xasprintf("the log of test %s is incomplete (its process did not run "
+                             "to its end under the tool)", name);
+    }
+    return NULL;
+}
+
+char *valgrind_read(const struct valgrind_scope *s, const char *xml_dir, const char *tool,
+                    struct analysis_result *a)
 {
     struct pid_map *m = xcalloc(1, sizeof *m);
     read_pid_log(s->pid_log, m);
     struct xml_docs d;
     read_xml_files(s, xml_dir, tool, m, &d, a);
+    char *why = incomplete(s, m, &d);
     for (size_t i = 0; i < d.n; i++) {
         const char *test = test_of(m, d.pid, d.parent, d.n, d.pid[i]);
         for (xmlNode *c = xmlDocGetRootElement(d.doc[i])->children; c; c = c->next)
@@ -421,6 +462,7 @@ void valgrind_read(const struct valgrind_scope *s, const char *xml_dir, const ch
     free(d.doc);
     free(d.pid);
     free(d.parent);
+    return why;
 }
 
 void analysis_result_free(struct analysis_result *a)

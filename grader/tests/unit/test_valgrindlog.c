@@ -39,8 +39,16 @@ static void setup_vg(struct vg *v)
 
 static void read_vg(struct vg *v)
 {
-    struct valgrind_scope scope = {v->work, &chapter, v->pid_log};
-    valgrind_read(&scope, v->xml_dir, "helgrind", &v->a);
+    struct valgrind_scope scope = {v->work, &chapter, v->pid_log, NULL};
+    free(valgrind_read(&scope, v->xml_dir, "helgrind", &v->a));
+}
+
+/* What valgrind_read says of the covered test t_x's log: NULL when complete. */
+static char *gap_of(struct vg *v)
+{
+    static const bool covered[] = {true};
+    struct valgrind_scope scope = {v->work, &chapter, v->pid_log, covered};
+    return valgrind_read(&scope, v->xml_dir, "helgrind", &v->a);
 }
 
 static void teardown_vg(struct vg *v)
@@ -71,6 +79,46 @@ START_TEST(regular_xml_is_read)
     ck_assert_ptr_nonnull(f);
     ck_assert_str_eq(f->test, "t_x");
     ck_assert_str_eq(f->where[0], "src/a.c:2");
+    teardown_vg(&v);
+}
+END_TEST
+
+/* setup_vg's log has no final <status>: the process did not run to its end */
+START_TEST(a_log_without_its_end_does_not_count)
+{
+    struct vg v;
+    setup_vg(&v);
+    char *gap = gap_of(&v);
+    ck_assert_ptr_nonnull(gap);
+    ck_assert_ptr_nonnull(strstr(gap, "t_x is incomplete"));
+    free(gap);
+    teardown_vg(&v);
+}
+END_TEST
+
+START_TEST(a_finished_log_counts)
+{
+    struct vg v;
+    setup_vg(&v);
+    unit_write(v.work, "build/vg/helgrind.100.xml",
+               "<?xml version=\"1.0\"?>\n<valgrindoutput><pid>100</pid><ppid>1</ppid>"
+               "<status><state>RUNNING</state></status><status><state>FINISHED</state>"
+               "</status></valgrindoutput>\n");
+    char *gap = gap_of(&v);
+    ck_assert_msg(gap == NULL, "%s", gap);
+    teardown_vg(&v);
+}
+END_TEST
+
+START_TEST(a_covered_test_missing_from_the_log_does_not_count)
+{
+    struct vg v;
+    setup_vg(&v);
+    unit_write(v.work, "build/vg/helgrind.pids", "100 another_test\n");
+    char *gap = gap_of(&v);
+    ck_assert_ptr_nonnull(gap);
+    ck_assert_ptr_nonnull(strstr(gap, "t_x did not run"));
+    free(gap);
     teardown_vg(&v);
 }
 END_TEST
@@ -117,6 +165,9 @@ Suite *valgrindlog_suite(void)
     TCase *tc = tcase_create("xml files");
     tcase_set_timeout(tc, 3); /* reading the FIFO the old way never returns */
     tcase_add_test(tc, regular_xml_is_read);
+    tcase_add_test(tc, a_log_without_its_end_does_not_count);
+    tcase_add_test(tc, a_finished_log_counts);
+    tcase_add_test(tc, a_covered_test_missing_from_the_log_does_not_count);
     tcase_add_test(tc, linked_xml_is_charged);
     tcase_add_test(tc, fifo_xml_is_charged_at_once);
     suite_add_tcase(s, tc);
