@@ -123,6 +123,42 @@ START_TEST(a_covered_test_missing_from_the_log_does_not_count)
 }
 END_TEST
 
+/* A Misc error of helgrind's with text what, at the student's line 2. */
+static void write_misc(struct vg *v, const char *what)
+{
+    char *xml = xasprintf("<?xml version=\"1.0\"?>\n<valgrindoutput><pid>100</pid><ppid>1</ppid>"
+                          "<error><kind>Misc</kind><xwhat><text>%s</text></xwhat><stack><frame>"
+                          "<dir>%s/src</dir><file>a.c</file><line>2</line></frame></stack>"
+                          "</error></valgrindoutput>\n",
+                          what, v->work);
+    unit_write(v->work, "build/vg/helgrind.100.xml", xml);
+    free(xml);
+}
+
+START_TEST(signalling_while_another_thread_holds_the_lock_is_not_charged)
+{
+    struct vg v;
+    setup_vg(&v);
+    write_misc(&v, "Thread #1: pthread_cond_{signal,broadcast}: associated lock is not held "
+                   "by calling thread");
+    read_vg(&v);
+    ck_assert_int_eq(v.a.errors, 0);
+    ck_assert_int_eq(v.a.ignored, 1);
+    teardown_vg(&v);
+}
+END_TEST
+
+START_TEST(other_misuse_of_a_condition_is_charged)
+{
+    struct vg v;
+    setup_vg(&v);
+    write_misc(&v, "Thread #2: pthread_cond_{timed}wait called with un-held mutex");
+    read_vg(&v);
+    ck_assert_int_eq(v.a.errors, 1);
+    teardown_vg(&v);
+}
+END_TEST
+
 START_TEST(linked_xml_is_charged)
 {
     struct vg v;
@@ -168,6 +204,8 @@ Suite *valgrindlog_suite(void)
     tcase_add_test(tc, a_log_without_its_end_does_not_count);
     tcase_add_test(tc, a_finished_log_counts);
     tcase_add_test(tc, a_covered_test_missing_from_the_log_does_not_count);
+    tcase_add_test(tc, signalling_while_another_thread_holds_the_lock_is_not_charged);
+    tcase_add_test(tc, other_misuse_of_a_condition_is_charged);
     tcase_add_test(tc, linked_xml_is_charged);
     tcase_add_test(tc, fifo_xml_is_charged_at_once);
     suite_add_tcase(s, tc);

@@ -7,6 +7,7 @@
 #include "accounts.h"
 #include "counter.h"
 #include "handshake.h"
+#include "once.h"
 #include "strings.h"
 #include "table.h"
 #include "wb_test.h"
@@ -156,4 +157,24 @@ WB_TEST(describe_mentions_the_value)
     ck_assert_ptr_nonnull(text);
     ck_assert_str_eq(text, "value=42");
     free(text);
+}
+
+/* Three threads use the table that the first of them builds. */
+static void *sum_squares(void *unused)
+{
+    (void)unused;
+    const int *t = squares();
+    long sum = 0;
+    for (int i = 0; i < 16; i++)
+        sum += t[i];
+    return (void *)sum;
+}
+
+WB_TEST(squares_from_threads)
+{
+    pthread_t threads[3];
+    for (int i = 0; i < 3; i++)
+        threads[i] = wb_thread_start(sum_squares, NULL);
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq((long)wb_thread_join(threads[i]), 1240); /* 0 + 1 + ... + 225 */
 }
