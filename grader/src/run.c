@@ -124,8 +124,37 @@ void test_progress_close(struct test_progress *p)
     p->pipe[0] = p->pipe[1] = -1;
 }
 
+/* "tests define WB_TEST(a), WB_TEST(b), which chapter.cfg does not declare (...)" for
+ * the listed tests the metadata lacks, or NULL: such a test would never run. */
+static char *undeclared_tests(const struct chapter *ch, char *listing)
+{
+    char *names = NULL;
+    for (char *line = listing; *line;) {
+        size_t len = strcspn(line, "\n");
+        bool declared = false;
+        for (size_t i = 0; i < ch->n_tests && !declared; i++)
+            declared = strlen(ch->tests[i].name) == len &&
+                       strncmp(ch->tests[i].name, line, len) == 0;
+        if (!declared && len > 0) {
+            char *longer = xasprintf("%s%sWB_TEST(%.*s)", names ? names : "", names ? ", " : "",
+                                     (int)len, line);
+            free(names);
+            names = longer;
+        }
+        line += len + (line[len] == '\n');
+    }
+    if (names == NULL)
+        return NULL;
+    char *message = xasprintf("not graded: its metadata is broken: the tests define %s, which "
+                              "chapter.cfg does not declare (give each its points there)",
+                              names);
+    free(names);
+    return message;
+}
+
 /* Asks the runner which tests it defines; marks declared tests it lacks. Returns the
- * number of declared tests present, or -1 when the runner could not list them. */
+ * number of declared tests present, -1 when the runner could not list them, -2 when
+ * it defines tests the metadata does not declare (r->message says which). */
 static int check_defined(const char *work, char **env, const struct sandbox_spec *sandbox,
                          struct chapter_result *r, bool *present)
 {
@@ -142,6 +171,12 @@ static int check_defined(const char *work, char **env, const struct sandbox_spec
     if (listing == NULL || listing[0] == '\0') {
         free(listing); /* a runner with no test at all cannot be linked: it died early */
         return -1;
+    }
+    char *undeclared = undeclared_tests(r->chapter, listing);
+    if (undeclared) {
+        r->message = undeclared;
+        free(listing);
+        return -2;
     }
     int count = 0;
     for (size_t i = 0; i < r->chapter->n_tests; i++) {
@@ -402,6 +437,10 @@ int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
     int defined = check_defined(work, env, sandbox, r, todo);
     if (defined == 0) {
         /* every declared test is missing from tests/: each one's message says so */
+    } else if (defined == -2) {
+        r->status = CHAPTER_ERROR;
+        chapter_result_fail_all(r, TEST_ERROR, "not graded: a test is not declared");
+        rc = -1;
     } else if (defined < 0) {
         r->status = CHAPTER_ERROR;
         r->message = xstrdup("the test runner did not list its tests: it ended at start-up, "

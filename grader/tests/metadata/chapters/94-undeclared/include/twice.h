@@ -1,0 +1,7 @@
+/* twice.h - a number doubled. */
+#ifndef WB_TWICE_H
+#define WB_TWICE_H
+
+int twice(int n);
+
+#endif
