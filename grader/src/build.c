@@ -135,6 +135,53 @@ static int compile_one(const struct build *bd, const char *source, const char *o
     return compile(bd, &b, r);
 }
 
+/* Indents every line of text by four spaces, for a note. */
+static char *indented(const char *text)
+{
+    char *out = xstrdup("");
+    while (*text) {
+        size_t len = strcspn(text, "\n");
+        char *longer = xasprintf("%s\n    %.*s", out, (int)len, text);
+        free(out);
+        out = longer;
+        text += len + (text[len] == '\n');
+    }
+    return out;
+}
+
+/* Compiles a student file. One that does not compile costs only its own tests: it is
+ * replaced by the chapter's skeleton of it for this grading (skeletons build and fail
+ * their tests cleanly), and a note names it with the compiler's messages. Only when
+ * the skeleton does not build either is the chapter a compile error. */
+static int compile_student_file(const struct build *bd, const struct chapter *ch,
+                                const char *rel, const char *obj, struct chapter_result *r)
+{
+    if (compile_one(bd, rel, obj, false, r) == 0 || r->status != CHAPTER_COMPILE_ERROR)
+        return r->status == CHAPTER_GRADED ? 0 : -1;
+    char *skeleton = path_join(ch->dir, rel), *copy = path_join(bd->work, rel);
+    char *why = r->message;
+    r->message = NULL;
+    r->status = CHAPTER_GRADED;
+    int rc = -1;
+    if (remove_tree(copy) == 0 && copy_file(skeleton, copy) == 0)
+        rc = compile_one(bd, rel, obj, false, r);
+    if (rc == 0) {
+        char *lines = indented(why);
+        chapter_result_add_note(r, "%s does not compile, so this grading used the chapter's "
+                                "skeleton of it: the tests that need it fail. The compiler "
+                                "said:%s", rel, lines);
+        free(lines);
+        free(why);
+    } else {
+        free(r->message); /* the student's errors are the ones to show */
+        r->message = why;
+        r->status = CHAPTER_COMPILE_ERROR;
+    }
+    free(skeleton);
+    free(copy);
+    return rc;
+}
+
 /* The harness is the same for every chapter: its sources are copied and its objects
  * built once per grading, in the work folder's .harness/, which chapters' builds see
  * read-only. */
@@ -263,7 +310,7 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
         rc = build_harness(&bd, r);
     for (size_t i = 0; rc == 0 && i < ch->n_student_files; i++) {
         objects[n_objects] = build_object_path(ch->student_files[i]);
-        rc = compile_one(&bd, ch->student_files[i], objects[n_objects++], false, r);
+        rc = compile_student_file(&bd, ch, ch->student_files[i], objects[n_objects++], r);
     }
     for (size_t i = 0; rc == 0 && i < n_tests; i++) {
         objects[n_objects] = build_object_path(tests[i]);
