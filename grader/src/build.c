@@ -275,6 +275,9 @@ static int link_runner(const struct build *bd, char **objects, size_t n,
     struct argv b = {0};
     argv_add(&b, bd->cfg->cc);
     argv_add(&b, "-pthread");
+    /* the global offset table read-only before main: no student code can redirect a
+     * library call by writing its slot; and never an executable stack */
+    argv_add(&b, "-Wl,-z,relro,-z,now,-z,noexecstack");
     argv_add(&b, "-o");
     argv_add(&b, "build/runner");
     for (size_t i = 0; i < n; i++)

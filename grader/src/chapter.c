@@ -1,6 +1,7 @@
 /* chapter.c - reads a chapter's metadata file (chapter.cfg, libconfig syntax). */
 #include "grader.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <libconfig.h>
 #include <stdarg.h>
@@ -9,12 +10,14 @@
 
 #define METADATA_FILE "chapter.cfg"
 
-static const char *const top_keys[] = {"title",    "student_files", "timeout",
-                                       "analyses", "tests",         "allowed_functions",
-                                       NULL};
+static const char *const top_keys[] = {"title",   "student_files",     "timeout", "analyses",
+                                       "tests",   "allowed_functions", "exports", "forbidden",
+                                       "review",  "equivalent_mutants", NULL};
 static const char *const test_keys[] = {"name", "points", "timeout", "valgrind", NULL};
 static const char *const analysis_keys[] = {"helgrind", "memcheck", NULL};
 static const char *const analysis_item_keys[] = {"points", NULL};
+static const char *const rule_keys[] = {"name", "reason", NULL};
+static const char *const mutant_keys[] = {"id", "reason", NULL};
 
 enum { DEFAULT_ANALYSIS_POINTS = 2 };
 
@@ -111,6 +114,114 @@ static int read_string_list(const config_setting_t *root, const char *key, char 
         (*out)[i] = xstrdup(s);
     }
     return 0;
+}
+
+/* A C identifier; with prefix_ok, one that ends in '*' (a family: "pthread_barrier_*"). */
+static bool is_identifier(const char *s, bool prefix_ok)
+{
+    if (!(isalpha((unsigned char)s[0]) || s[0] == '_'))
+        return false;
+    for (s++; *s; s++)
+        if (!(isalnum((unsigned char)*s) || *s == '_'))
+            return prefix_ok && s[0] == '*' && s[1] == '\0';
+    return true;
+}
+
+/* exports = [ "name", ... ]: the globals student files may define. */
+static int read_exports(const config_setting_t *root, struct chapter *ch, const char *file,
+                        char *err, size_t errlen)
+{
+    if (read_string_list(root, "exports", &ch->exports, &ch->n_exports, file, err, errlen) < 0)
+        return -1;
+    config_setting_t *list = config_setting_get_member(root, "exports");
+    for (size_t i = 0; i < ch->n_exports; i++) {
+        if (!is_identifier(ch->exports[i], false))
+            return fail_at(err, errlen, file, list, "'exports': '%s' is not a C identifier",
+                           ch->exports[i]);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(ch->exports[j], ch->exports[i]) == 0)
+                return fail_at(err, errlen, file, list, "'exports': '%s' is listed twice",
+                               ch->exports[i]);
+    }
+    return 0;
+}
+
+/* forbidden or review = ( { name = "f"; reason = "why"; }, ... ) (missing: empty). */
+static int read_rules(const config_setting_t *root, const char *key, struct name_rule **out,
+                      size_t *n, const char *file, char *err, size_t errlen)
+{
+    config_setting_t *list = config_setting_get_member(root, key);
+    *n = 0;
+    if (list == NULL)
+        return 0;
+    if (!config_setting_is_list(list))
+        return fail_at(err, errlen, file, list,
+                       "'%s' must be a list: ( { name = \"f\"; reason = \"why\"; } )", key);
+    *out = xcalloc((size_t)config_setting_length(list) + 1, sizeof **out);
+    for (int i = 0; i < config_setting_length(list); i++) {
+        config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+        const char *name, *reason;
+        if (!config_setting_is_group(g))
+            return fail_at(err, errlen, file, g, "'%s': each item must be a group "
+                                                 "{ name = \"f\"; reason = \"why\"; }", key);
+        if (check_keys(g, rule_keys, file, err, errlen) < 0)
+            return -1;
+        if (!config_setting_lookup_string(g, "name", &name) || !is_identifier(name, true))
+            return fail_at(err, errlen, file, g, "'%s': 'name' must be a function name, or "
+                                                 "a prefix ending in '*'", key);
+        if (!config_setting_lookup_string(g, "reason", &reason) || reason[0] == '\0')
+            return fail_at(err, errlen, file, g, "'%s': '%s' needs a 'reason' (shown with it)",
+                           key, name);
+        (*out)[(*n)++] = (struct name_rule){xstrdup(name), xstrdup(reason)};
+    }
+    return 0;
+}
+
+/* equivalent_mutants = ( { id = "src/x.c:12:drop-close"; reason = "why"; }, ... ): the
+ * mutants (grader/tools/mutants.c) that no test can tell from the solution, each with
+ * the reason. Missing: none. */
+static int read_equivalent_mutants(const config_setting_t *root, struct chapter *ch,
+                                   const char *file, char *err, size_t errlen)
+{
+    config_setting_t *list = config_setting_get_member(root, "equivalent_mutants");
+    ch->n_equivalent_mutants = 0;
+    if (list == NULL)
+        return 0;
+    if (!config_setting_is_list(list))
+        return fail_at(err, errlen, file, list, "'equivalent_mutants' must be a list: "
+                       "( { id = \"src/x.c:12:drop-close\"; reason = \"why\"; } )");
+    ch->equivalent_mutants = xcalloc((size_t)config_setting_length(list) + 1,
+                                     sizeof *ch->equivalent_mutants);
+    for (int i = 0; i < config_setting_length(list); i++) {
+        config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+        const char *id, *reason;
+        if (!config_setting_is_group(g) || check_keys(g, mutant_keys, file, err, errlen) < 0)
+            return config_setting_is_group(g)
+                       ? -1
+                       : fail_at(err, errlen, file, g, "'equivalent_mutants': each item must "
+                                                       "be a group { id = ...; reason = ...; }");
+        if (!config_setting_lookup_string(g, "id", &id) || strchr(id, ':') == NULL)
+            return fail_at(err, errlen, file, g, "'equivalent_mutants': 'id' must name a "
+                                                 "mutant, like \"src/x.c:12:drop-close\"");
+        if (!config_setting_lookup_string(g, "reason", &reason) || reason[0] == '\0')
+            return fail_at(err, errlen, file, g, "'equivalent_mutants': '%s' needs a 'reason'",
+                           id);
+        ch->equivalent_mutants[ch->n_equivalent_mutants++] =
+            (struct name_rule){xstrdup(id), xstrdup(reason)};
+    }
+    return 0;
+}
+
+/* The chapter's part of the object policy: exports, forbidden and review. */
+static int read_policy(const config_setting_t *root, struct chapter *ch, const char *file,
+                       char *err, size_t errlen)
+{
+    if (read_exports(root, ch, file, err, errlen) < 0 ||
+        read_rules(root, "forbidden", &ch->forbidden, &ch->n_forbidden, file, err, errlen) < 0)
+        return -1;
+    if (read_rules(root, "review", &ch->review, &ch->n_review, file, err, errlen) < 0)
+        return -1;
+    return read_equivalent_mutants(root, ch, file, err, errlen);
 }
 
 static int read_test(const config_setting_t *t, double default_timeout, struct test_spec *out,
@@ -227,7 +338,8 @@ static int read_config(const config_t *cfg, struct chapter *ch, const char *file
         read_tests(root, ch, default_timeout, file, err, errlen) < 0 ||
         read_string_list(root, "allowed_functions", &ch->allowed_functions,
                          &ch->n_allowed_functions, file, err, errlen) < 0 ||
-        read_analyses(root, ch, file, err, errlen) < 0)
+        read_analyses(root, ch, file, err, errlen) < 0 ||
+        read_policy(root, ch, file, err, errlen) < 0)
         return -1;
     return check_analysis_tests(ch, file, err, errlen);
 }
@@ -280,6 +392,15 @@ int chapter_load(const char *dir, struct chapter *out, char *err, size_t errlen)
     return rc;
 }
 
+static void free_rules(struct name_rule *rules, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(rules[i].name);
+        free(rules[i].reason);
+    }
+    free(rules);
+}
+
 void chapter_free(struct chapter *ch)
 {
     for (size_t i = 0; i < ch->n_student_files; i++)
@@ -289,6 +410,12 @@ void chapter_free(struct chapter *ch)
     for (size_t i = 0; i < ch->n_allowed_functions; i++)
         free(ch->allowed_functions[i]);
     free(ch->allowed_functions);
+    for (size_t i = 0; i < ch->n_exports; i++)
+        free(ch->exports[i]);
+    free(ch->exports);
+    free_rules(ch->forbidden, ch->n_forbidden);
+    free_rules(ch->review, ch->n_review);
+    free_rules(ch->equivalent_mutants, ch->n_equivalent_mutants);
     free(ch->student_files);
     free(ch->tests);
     free(ch->id);

@@ -476,6 +476,7 @@ unsigned long command_sweep(const struct sandbox *box)
     if (box && !box->active[LAYER_BUBBLEWRAP]) {
         sandbox_kill_uid(box);
         strays += wb_proc_kill_children();
+        sandbox_remove_ipc(box);
     }
     return strays;
 }

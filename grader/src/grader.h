@@ -35,6 +35,20 @@ struct chapter {
     } helgrind, memcheck;
     char **allowed_functions; /* beyond grader/policy.cfg's list */
     size_t n_allowed_functions;
+    char **exports; /* the globals student files may define: the headers' functions */
+    size_t n_exports;
+    /* forbidden: functions whose use refuses the files, even when policy.cfg allows
+     * them (a "prefix*" name for a family); review: functions whose uses are listed
+     * for an instructor, without changing the score. Each says why. */
+    struct name_rule {
+        char *name;
+        char *reason;
+    } *forbidden, *review;
+    size_t n_forbidden, n_review;
+    /* mutants of the solution that no test can tell from it (grader/tools/mutants.c):
+     * name is the mutant's id, "src/x.c:12:drop-close" */
+    struct name_rule *equivalent_mutants;
+    size_t n_equivalent_mutants;
     char *load_error; /* set when chapter.cfg could not be read: then only id, number,
                          dir and title (the id) are set, and the chapter is not graded */
 };
@@ -89,12 +103,20 @@ struct analysis_result {
     double seconds;
 };
 
+/* Something suspicious but not proof, for an instructor to look at: never scored. */
+struct review_flag {
+    char *where; /* "src/x.c:12", or the file alone when the line is unknown */
+    char *what;
+};
+
 struct chapter_result {
     const struct chapter *chapter;
     enum chapter_status status;
     char *message; /* compiler errors or why the chapter could not be graded */
     char **notes;  /* things the student should know beyond the test lines */
     size_t n_notes;
+    struct review_flag *flags; /* flagged for review, in the order found */
+    size_t n_flags;
     struct test_verdict *tests; /* one per chapter->tests, same order */
     struct analysis_result helgrind, memcheck;
     double score, max_score;
@@ -109,6 +131,11 @@ void chapter_result_fail_all(struct chapter_result *r, enum test_status status,
                              const char *message);
 void chapter_result_add_note(struct chapter_result *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Adds a review flag; the same where and what only once, and at most MAX_REVIEW_FLAGS
+ * (then one last flag says that more were left out). */
+enum { MAX_REVIEW_FLAGS = 50 };
+void chapter_result_add_flag(struct chapter_result *r, const char *where, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 void chapter_result_free(struct chapter_result *r);
 
 /* ---- the pipeline ---- */
@@ -153,8 +180,11 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
 /* Where build.c puts the object of a source: "src/a.c" -> "build/src_a.o". */
 char *build_object_path(const char *source);
 
-/* policy.c: checks the student objects (no constructors, only declared globals
- * defined, only allowed functions used). Returns 0, or -1 with the violations in
+/* policy.c: checks the student objects and their preprocessed source (only plain
+ * code and data sections, no constructors, no IFUNC, TLS, unique or common globals, only
+ * exported globals and shared helpers defined, only allowed functions used, no inline
+ * assembly, system-call instructions or valgrind client requests) and adds what is
+ * suspicious but not proof to r->flags. Returns 0, or -1 with the violations in
  * r->message and the chapter scored 0. */
 int policy_check(const struct grade_config *cfg, const struct chapter *ch,
                  struct chapter_result *r);
@@ -253,6 +283,45 @@ void report_total_terminal(FILE *out, const struct chapter_result *rs, size_t n,
 void report_sandbox_terminal(FILE *out, const struct sandbox *box, bool colour);
 int report_json_write(const char *path, const struct chapter_result *rs, size_t n,
                       const struct sandbox *box, char *err, size_t errlen);
+
+/* ---- reports for CI and GitHub Classroom (report_markdown.c, report_annotations.c,
+ * report_classroom.c, report_location.c) and the workbook files a submission changed
+ * (changes.c) ---- */
+
+struct report_context {
+    const char *prefix; /* from the submission's folder to its chapters: "chapters/" when
+                           it is a repository root, else "" (the paths students see) */
+    char **changed;     /* workbook files the submission changed, which grading ignores */
+    size_t n_changed;
+    double pass_percent; /* the pass mark, 0 to 100: --fail-under, else 100 */
+};
+
+/* Every file of the submission's chapter folders (sub_chapters/ID) but the student files
+ * that differs from the workbook's or that the workbook lacks and, when the submission is
+ * a repository root (prefix "chapters/"), its Makefile and grader/ files that differ
+ * from root's. Sorted paths from the submission's folder; returns how many. */
+size_t workbook_changes(const char *root, const char *sub_chapters, const char *prefix,
+                        const struct chapter *const *chs, size_t n, char ***out);
+void workbook_changes_free(char **changed, size_t n);
+
+/* A reported location ("test_reap.c:59", "src/reap.c:12") as a path from the
+ * submission's folder ("chapters/01-fork/tests/test_reap.c") and its line; NULL when it
+ * names no file of the chapter. */
+char *report_location(const struct chapter *ch, const char *prefix, const char *location,
+                      long *line);
+/* Whether score/max reaches pass_percent (0/0 reaches only 0). */
+bool report_passes(double score, double max, double pass_percent);
+
+/* Markdown for GitHub's job summary; appended to path, as $GITHUB_STEP_SUMMARY expects. */
+int report_markdown_write(const char *path, const struct chapter_result *rs, size_t n,
+                          const struct report_context *ctx, char *err, size_t errlen);
+/* GitHub workflow commands (::error file=...,line=...::) to path, "-" for stdout. */
+int report_annotations_write(const char *path, const struct chapter_result *rs, size_t n,
+                             const struct report_context *ctx, char *err, size_t errlen);
+/* The result payload GitHub Classroom's autograding-grading-reporter reads (as JSON:
+ * the workflow base64-encodes it into the step's `result` output). */
+int report_classroom_write(const char *path, const struct chapter_result *rs, size_t n,
+                           const struct report_context *ctx, char *err, size_t errlen);
 
 /* ---- helpers (util.c) ---- */
 

@@ -1,9 +1,11 @@
 /* main.c - the grade command: options, then the pipeline for each chapter.
  *
  *   grade [--submission DIR] [--chapter N]... [--json FILE] [--keep] [--root DIR]
- *         [--sandbox auto|require|off] [--sandbox-info]
+ *         [--sandbox auto|require|off] [--sandbox-info] [--summary FILE]
+ *         [--annotations FILE|-] [--classroom FILE] [--fail-under PERCENT]
  *
- * Exit status: 0 whenever grading ran (whatever the score), 2 when it could not. */
+ * Exit status: 0 whenever grading ran (whatever the score), 1 when the score is below
+ * --fail-under, 2 when grading could not run. */
 #include "grader.h"
 
 #include <getopt.h>
@@ -17,10 +19,12 @@
 
 #include "command.h"
 
-enum { EXIT_CANNOT_GRADE = 2 };
+enum { EXIT_BELOW_PASS_MARK = 1, EXIT_CANNOT_GRADE = 2, MAX_CHANGES_SHOWN = 20 };
 
 struct options {
     char *root, *submission, *json_path, *workdir, *chapters_dir;
+    char *summary_path, *annotations_path, *classroom_path;
+    double fail_under; /* a percentage; negative when not given */
     char **chapters;
     size_t n_chapters;
     bool keep, list, sandbox_info;
@@ -45,9 +49,20 @@ static const char usage_text[] =
     "                    require: refuse to grade without bubblewrap; off: none\n"
     "                    (for debugging the grader, never for untrusted code)\n"
     "  --sandbox-info    say which sandbox layers this machine allows, and exit\n"
+    "  --summary FILE    append the report as Markdown to FILE (GitHub's job summary:\n"
+    "                    --summary \"$GITHUB_STEP_SUMMARY\")\n"
+    "  --annotations FILE\n"
+    "                    write GitHub annotations (::error file=...,line=...::) for\n"
+    "                    the problems at the student's lines to FILE, - for stdout\n"
+    "  --classroom FILE  write the result payload GitHub Classroom's grading reporter\n"
+    "                    reads, as JSON (the workflow base64-encodes it)\n"
+    "  --fail-under PERCENT\n"
+    "                    exit with status 1 when the score is below PERCENT of the\n"
+    "                    points (0 to 100); also the Classroom payload's pass mark\n"
     "  --color, --no-color\n"
     "  -h, --help\n\n"
-    "Exit status: 0 when grading ran, whatever the score; 2 when it could not.\n";
+    "Exit status: 0 when grading ran, whatever the score (unless --fail-under); 1 when\n"
+    "the score is below --fail-under; 2 when grading could not run.\n";
 
 static void cannot_grade(const char *fmt, const char *arg)
 {
@@ -80,6 +95,15 @@ static enum sandbox_mode parse_sandbox_mode(const char *arg)
     return SANDBOX_AUTO;
 }
 
+static double parse_percent(const char *arg)
+{
+    char *end;
+    double p = strtod(arg, &end);
+    if (end == arg || *end != '\0' || !(p >= 0 && p <= 100))
+        cannot_grade("--fail-under takes a percentage from 0 to 100, not '%s'", arg);
+    return p;
+}
+
 static struct options parse_options(int argc, char **argv)
 {
     static const struct option longs[] = {
@@ -89,9 +113,11 @@ static struct options parse_options(int argc, char **argv)
         {"list", no_argument, 0, 'l'},             {"color", no_argument, 0, 'C'},
         {"no-color", no_argument, 0, 'N'},         {"help", no_argument, 0, 'h'},
         {"chapters", required_argument, 0, 'D'},   {"sandbox", required_argument, 0, 'S'},
-        {"sandbox-info", no_argument, 0, 'I'},
+        {"sandbox-info", no_argument, 0, 'I'},     {"summary", required_argument, 0, 'M'},
+        {"annotations", required_argument, 0, 'A'}, {"classroom", required_argument, 0, 'G'},
+        {"fail-under", required_argument, 0, 'F'},
         {0, 0, 0, 0}};
-    struct options o = {.colour = -1};
+    struct options o = {.colour = -1, .fail_under = -1};
     o.chapters = xcalloc((size_t)argc, sizeof *o.chapters);
     int c;
     while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
@@ -108,6 +134,10 @@ static struct options parse_options(int argc, char **argv)
         case 'N': o.colour = 0; break;
         case 'S': o.sandbox = parse_sandbox_mode(optarg); break;
         case 'I': o.sandbox_info = true; break;
+        case 'M': o.summary_path = optarg; break;
+        case 'A': o.annotations_path = optarg; break;
+        case 'G': o.classroom_path = optarg; break;
+        case 'F': o.fail_under = parse_percent(optarg); break;
         case 'h': fputs(usage_text, stdout); exit(0);
         default: fputs(usage_text, stderr); exit(EXIT_CANNOT_GRADE);
         }
@@ -117,12 +147,15 @@ static struct options parse_options(int argc, char **argv)
     return o;
 }
 
-/* DIR itself when it is shaped like chapters/, DIR/chapters when that exists. */
-static char *resolve_submission(const char *dir, const struct chapter *chs, size_t n)
+/* DIR itself when it is shaped like chapters/, DIR/chapters when that exists (then
+ * *prefix is "chapters/": the student's paths start there). */
+static char *resolve_submission(const char *dir, const struct chapter *chs, size_t n,
+                                const char **prefix)
 {
     if (!is_dir(dir))
         cannot_grade("the submission folder '%s' does not exist", dir);
     char *inner = path_join(dir, "chapters");
+    *prefix = is_dir(inner) ? "chapters/" : "";
     char *sub = is_dir(inner) ? inner : (free(inner), xstrdup(dir));
     for (size_t i = 0; i < n; i++) {
         char *ch = path_join(sub, chs[i].id);
@@ -225,6 +258,59 @@ static void setup_sandbox(struct sandbox *box, enum sandbox_mode mode)
         cannot_grade("--sandbox require: no bubblewrap: %s", box->why_missing[LAYER_BUBBLEWRAP]);
 }
 
+/* The workbook files the submission changed, unless it is the workbook's own chapters. */
+static void find_changes(const char *root, const char *chapters_dir, const char *submission,
+                         const struct chapter **sel, size_t n_sel, struct report_context *ctx)
+{
+    char *ours = realpath(chapters_dir, NULL), *theirs = realpath(submission, NULL);
+    if (ours && theirs && strcmp(ours, theirs) != 0)
+        ctx->n_changed = workbook_changes(root, submission, ctx->prefix,
+                                          (const struct chapter *const *)sel, n_sel,
+                                          &ctx->changed);
+    free(ours);
+    free(theirs);
+}
+
+static void print_changes(FILE *out, const struct report_context *ctx)
+{
+    if (ctx->n_changed == 0)
+        return;
+    fputs("warning: workbook files you changed are ignored: ", out);
+    for (size_t i = 0; i < ctx->n_changed && i < MAX_CHANGES_SHOWN; i++)
+        fprintf(out, "%s%s", i ? ", " : "", ctx->changed[i]);
+    if (ctx->n_changed > MAX_CHANGES_SHOWN)
+        fprintf(out, " and %zu more", ctx->n_changed - MAX_CHANGES_SHOWN);
+    fputs("\n  (only the student files that chapter.cfg names are graded: tests, headers,\n"
+          "  metadata and the grader come from the workbook)\n", out);
+}
+
+/* Writes the reports the options ask for; returns the exit status the score gives. */
+static int write_reports(const struct options *o, const struct chapter_result *rs, size_t n,
+                         const struct sandbox *box, const struct report_context *ctx)
+{
+    char err[1024];
+    if (o->json_path && report_json_write(o->json_path, rs, n, box, err, sizeof err) < 0)
+        cannot_grade("%s", err);
+    if (o->summary_path && report_markdown_write(o->summary_path, rs, n, ctx, err,
+                                                 sizeof err) < 0)
+        cannot_grade("%s", err);
+    if (o->classroom_path && report_classroom_write(o->classroom_path, rs, n, ctx, err,
+                                                    sizeof err) < 0)
+        cannot_grade("%s", err);
+    if (o->json_path)
+        printf("JSON report: %s\n", o->json_path);
+    if (o->annotations_path && report_annotations_write(o->annotations_path, rs, n, ctx, err,
+                                                        sizeof err) < 0)
+        cannot_grade("%s", err);
+    double score, max;
+    score_total(rs, n, &score, &max);
+    if (o->fail_under < 0 || report_passes(score, max, o->fail_under))
+        return 0;
+    printf("Below the pass mark: %g/%g is less than %g%% of the points (exit status 1)\n",
+           score, max, o->fail_under);
+    return EXIT_BELOW_PASS_MARK;
+}
+
 static void list_chapters(const struct chapter *chs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -273,7 +359,10 @@ int main(int argc, char **argv)
     }
     size_t n_sel;
     const struct chapter **sel = select_chapters(&o, chs, n_chs, &n_sel);
-    char *submission = resolve_submission(o.submission ? o.submission : chapters_dir, chs, n_chs);
+    struct report_context ctx = {.pass_percent = o.fail_under >= 0 ? o.fail_under : 100};
+    char *submission = resolve_submission(o.submission ? o.submission : chapters_dir, chs, n_chs,
+                                          &ctx.prefix);
+    find_changes(root, chapters_dir, submission, sel, n_sel, &ctx);
     /* Orphans of the tests re-parent to us, so that nothing escapes the final sweep. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     command_handle_interrupts();
@@ -283,6 +372,7 @@ int main(int argc, char **argv)
                                .sandbox = &box};
     open_workdir_to_sandbox(&box, cfg.workdir);
     printf("Grading %s\n", submission);
+    print_changes(stdout, &ctx);
     report_sandbox_terminal(stdout, &box, colour);
     struct chapter_result *results = xcalloc(n_sel, sizeof *results);
     size_t done = 0;
@@ -297,11 +387,7 @@ int main(int argc, char **argv)
         status = 128 + command_interrupted();
     } else {
         report_total_terminal(stdout, results, done, colour);
-        if (o.json_path &&
-            report_json_write(o.json_path, results, done, &box, err, sizeof err) < 0)
-            cannot_grade("%s", err);
-        if (o.json_path)
-            printf("JSON report: %s\n", o.json_path);
+        status = write_reports(&o, results, done, &box, &ctx);
     }
     if (o.keep)
         printf("Work folder kept: %s\n", cfg.workdir);
@@ -315,6 +401,7 @@ int main(int argc, char **argv)
     free(sel);
     free(chs);
     free(submission);
+    workbook_changes_free(ctx.changed, ctx.n_changed);
     free(chapters_dir);
     free((char *)cfg.workdir);
     free(root);

@@ -1,27 +1,40 @@
-/* policy.c - stage 2b: what a student's object files may contain.
+/* policy.c - stage 2b: what a student's object files and source may contain.
  *
- * Student code runs inside the test process, so the grader reads each student
- * object's ELF sections and symbols (libelf) before running anything:
- *  - no constructors or destructors (.init_array, .fini_array, .ctors, .dtors), which
- *    would run inside the test runner itself, and no test registrations (wb_tests);
- *  - every global it defines is declared in the chapter's headers (a student file
- *    that defines, say, Check's _ck_assert_failed would replace it);
- *  - every external function or variable it uses is allowed: by grader/policy.cfg,
- *    by the chapter's allowed_functions, or defined by another of its student files.
- * A violation scores the chapter 0, naming the symbol and the line that uses it. */
+ * Student code runs inside the test process, so before running anything the grader
+ * reads each student object (object.c: libelf), disassembles its code (machine.c:
+ * capstone) and scans its preprocessed source (preprocessed.c):
+ *  - sections by allow-list: code, read-only data, data, bss, thread-local data, debug
+ *    information, notes, unwind tables, and their relocations and symbol tables; none
+ *    runs before main (.init, .init_array, .ctors, ... are refused, and so is a
+ *    registration in the harness's wb_tests);
+ *  - no IFUNC symbol (its resolver runs in the runner before main), no thread-local,
+ *    unique or common global, no data in code;
+ *  - the globals it defines are the chapter's exports (chapter.cfg), or helpers shared
+ *    by student files whose names no library, Check, the harness or the tests use
+ *    (libsyms.c reads their real symbol tables);
+ *  - every external function or variable it uses is allowed (grader/policy.cfg, the
+ *    chapter's allowed_functions, a function of an allowed library such as libm, or a
+ *    student file's) and not forbidden by the chapter (its reason is shown);
+ *  - no inline assembly, system-call instruction or valgrind client request, no line
+ *    directive naming another file.
+ * A violation scores the chapter 0, naming the line. What is suspicious but not proof
+ * (the chapter's review functions, FILE internals, scans of memory, ...) becomes a
+ * review flag, which changes no score. */
 #include "grader.h"
 
-#include <ctype.h>
 #include <dirent.h>
-#include <fcntl.h>
-#include <gelf.h>
+#include <elf.h>
 #include <libconfig.h>
-#include <libelf.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include "command.h"
+#include "libsyms.h"
+#include "machine.h"
+#include "object.h"
+#include "preprocessed.h"
 
 enum { MAX_VIOLATIONS = 5, ADDR2LINE_TIMEOUT_S = 30 };
 
@@ -43,396 +56,625 @@ static void names_free(struct names *l)
     free(l->items);
 }
 
-/* True when name matches an entry: exactly, or by prefix for "prefix*". */
+/* True when name matches pattern: exactly, or by prefix for "prefix*". */
+static bool name_matches(const char *pattern, const char *name)
+{
+    size_t len = strlen(pattern);
+    return len > 0 && pattern[len - 1] == '*' ? strncmp(name, pattern, len - 1) == 0
+                                              : strcmp(name, pattern) == 0;
+}
+
 static bool names_match(const struct names *l, const char *name)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        size_t len = strlen(l->items[i]);
-        if (len > 0 && l->items[i][len - 1] == '*' ? strncmp(name, l->items[i], len - 1) == 0
-                                                   : strcmp(name, l->items[i]) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* A symbol an object uses or defines, with where (section and offset) to find its
- * first use or definition for addr2line. */
-struct symbol_use {
-    char *name;
-    char *section;
-    unsigned long offset;
-};
-
-struct object_info {
-    const char *source; /* the student file, for messages */
-    struct symbol_use *used, *defined, *hooks; /* hooks: constructors and the like */
-    size_t n_used, n_defined, n_hooks;
-};
-
-static void add_use(struct symbol_use **list, size_t *n, const char *name, const char *section,
-                    unsigned long offset)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp((*list)[i].name, name) == 0)
-            return; /* keep the first use */
-    *list = xrealloc(*list, (*n + 1) * sizeof **list);
-    (*list)[(*n)++] = (struct symbol_use){xstrdup(name), xstrdup(section ? section : ""),
-                                          offset};
-}
-
-static void free_uses(struct symbol_use *list, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        free(list[i].name);
-        free(list[i].section);
-    }
-    free(list);
-}
-
-static bool is_hook_section(const char *name)
-{
-    static const char *const prefixes[] = {".init_array", ".fini_array", ".preinit_array",
-                                           ".ctors", ".dtors", "wb_tests", NULL};
-    for (const char *const *p = prefixes; *p; p++)
-        if (strncmp(name, *p, strlen(*p)) == 0)
+    for (size_t i = 0; i < l->n; i++)
+        if (name_matches(l->items[i], name))
             return true;
     return false;
 }
 
-/* Reads the symbol table: globals defined, and globals left undefined (used). */
-static void read_symbols(Elf *elf, Elf_Scn *symtab, GElf_Shdr *sh, struct object_info *o)
+static const struct name_rule *rule_for(const struct name_rule *rules, size_t n,
+                                        const char *name)
 {
-    Elf_Data *data = elf_getdata(symtab, NULL);
-    size_t count = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
-    size_t shstrndx;
-    elf_getshdrstrndx(elf, &shstrndx);
-    for (size_t i = 1; data && i < count; i++) {
-        GElf_Sym sym;
-        if (gelf_getsym(data, (int)i, &sym) == NULL)
-            continue;
-        int bind = GELF_ST_BIND(sym.st_info), type = GELF_ST_TYPE(sym.st_info);
-        const char *name = elf_strptr(elf, sh->sh_link, sym.st_name);
-        if (name == NULL || name[0] == '\0' || (bind != STB_GLOBAL && bind != STB_WEAK))
-            continue;
-        if (sym.st_shndx == SHN_UNDEF) {
-            add_use(&o->used, &o->n_used, name, NULL, 0);
-        } else if (type == STT_FUNC || type == STT_OBJECT || type == STT_NOTYPE ||
-                   type == STT_COMMON) {
-            GElf_Shdr target;
-            Elf_Scn *scn = elf_getscn(elf, sym.st_shndx);
-            const char *sec = scn && gelf_getshdr(scn, &target)
-                                  ? elf_strptr(elf, shstrndx, target.sh_name)
-                                  : NULL;
-            add_use(&o->defined, &o->n_defined, name, sec, sym.st_value);
-        }
-    }
+    for (size_t i = 0; i < n; i++)
+        if (name_matches(rules[i].name, name))
+            return &rules[i];
+    return NULL;
 }
 
-/* Reads one relocation section: where each undefined symbol is first used, and, for
- * a hook section, which function it registers. */
-static void read_relocations(Elf *elf, Elf_Scn *scn, GElf_Shdr *sh, struct object_info *o)
-{
-    size_t shstrndx;
-    elf_getshdrstrndx(elf, &shstrndx);
-    GElf_Shdr target_sh, symtab_sh;
-    Elf_Scn *target = elf_getscn(elf, sh->sh_info), *symtab = elf_getscn(elf, sh->sh_link);
-    if (!target || !symtab || !gelf_getshdr(target, &target_sh) ||
-        !gelf_getshdr(symtab, &symtab_sh))
-        return;
-    const char *target_name = elf_strptr(elf, shstrndx, target_sh.sh_name);
-    Elf_Data *rel = elf_getdata(scn, NULL), *syms = elf_getdata(symtab, NULL);
-    size_t count = sh->sh_entsize ? sh->sh_size / sh->sh_entsize : 0;
-    for (size_t i = 0; rel && syms && target_name && i < count; i++) {
-        GElf_Rela r;
-        GElf_Sym sym;
-        if (gelf_getrela(rel, (int)i, &r) == NULL ||
-            gelf_getsym(syms, (int)GELF_R_SYM(r.r_info), &sym) == NULL)
-            continue;
-        const char *name = elf_strptr(elf, symtab_sh.sh_link, sym.st_name);
-        GElf_Shdr def_sh;
-        Elf_Scn *def = elf_getscn(elf, sym.st_shndx);
-        const char *def_sec = def && gelf_getshdr(def, &def_sh)
-                                  ? elf_strptr(elf, shstrndx, def_sh.sh_name)
-                                  : NULL;
-        if (is_hook_section(target_name)) {
-            /* the function registered: a local symbol, or its section plus addend */
-            unsigned long at = sym.st_value + (unsigned long)r.r_addend;
-            add_use(&o->hooks, &o->n_hooks, target_name, def_sec, at);
-        } else if (sym.st_shndx == SHN_UNDEF && name && name[0] &&
-                   (target_sh.sh_flags & SHF_EXECINSTR)) {
-            for (size_t k = 0; k < o->n_used; k++)
-                if (strcmp(o->used[k].name, name) == 0 && o->used[k].section[0] == '\0') {
-                    free(o->used[k].section);
-                    o->used[k].section = xstrdup(target_name);
-                    o->used[k].offset = r.r_offset;
-                }
-        }
-    }
-}
+struct checker {
+    const struct grade_config *cfg;
+    const struct chapter *ch;
+    struct chapter_result *r;
+    const char *work;
+    const struct sandbox_spec *sandbox; /* where addr2line runs */
+    struct object *objects;             /* one per student file; n_sections 0: unread */
+    char **object_paths;
+    size_t n_objects;
+    struct names allowed, allowed_libraries;
+    struct libsyms *libs; /* read when first needed */
+    char *report;         /* violations found so far, one per line */
+    int violations;
+    size_t current; /* the object being checked */
+};
 
-static int read_object(const char *path, struct object_info *o)
-{
-    /* the build folder is the sandbox's: never follow a link or block on a FIFO */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-    if (fd < 0)
-        return -1;
-    Elf *elf = elf_begin(fd, ELF_C_READ, NULL);
-    size_t shstrndx;
-    if (elf == NULL || elf_kind(elf) != ELF_K_ELF || elf_getshdrstrndx(elf, &shstrndx) != 0) {
-        if (elf)
-            elf_end(elf);
-        close(fd);
-        return -1;
-    }
-    GElf_Shdr sh;
-    for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn)) != NULL;)
-        if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
-            read_symbols(elf, scn, &sh, o);
-    for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn)) != NULL;)
-        if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_RELA)
-            read_relocations(elf, scn, &sh, o);
-    /* a hook section whose relocations did not say which function it holds */
-    for (Elf_Scn *scn = NULL; (scn = elf_nextscn(elf, scn)) != NULL;) {
-        const char *name = gelf_getshdr(scn, &sh) ? elf_strptr(elf, shstrndx, sh.sh_name) : 0;
-        if (name && is_hook_section(name) && sh.sh_size > 0)
-            add_use(&o->hooks, &o->n_hooks, name, NULL, 0);
-    }
-    elf_end(elf);
-    close(fd);
-    return 0;
-}
+/* ---- where: "src/x.c:12" ---- */
 
-/* "src/x.c:12" for an offset in a section of an object, by asking addr2line. */
-static char *source_line(const char *work, const struct sandbox_spec *inspect_sandbox,
-                         const char *object, const struct symbol_use *u, const char *fallback)
+/* The line of an offset in a section of object obj, asking addr2line; the student
+ * file alone when it cannot say. */
+static char *source_line(const struct checker *c, size_t obj, const char *section,
+                         unsigned long offset)
 {
-    if (u->section[0] == '\0')
+    const char *fallback = c->ch->student_files[obj];
+    if (section == NULL || section[0] == '\0')
         return xstrdup(fallback);
-    char *offset = xasprintf("%#lx", u->offset);
-    char *out_path = path_join(work, "logs/addr2line.txt");
-    char *const argv[] = {"addr2line", "-e", (char *)object, "-j", u->section, offset, NULL};
-    struct command cmd = {.argv = argv, .cwd = work, .output_path = out_path,
-                          .timeout_s = ADDR2LINE_TIMEOUT_S, .own_session = true,
-                          .sandbox = inspect_sandbox};
+    char *at = xasprintf("%#lx", offset);
+    char *out_path = path_join(c->work, "logs/addr2line.txt");
+    char *const argv[] = {"addr2line", "-e", c->object_paths[obj], "-j", (char *)section,
+                          at,          NULL};
+    struct command cmd = {.argv = argv,
+                          .cwd = c->work,
+                          .output_path = out_path,
+                          .timeout_s = ADDR2LINE_TIMEOUT_S,
+                          .own_session = true,
+                          .sandbox = c->sandbox};
     struct command_outcome out;
     char *text = command_run(&cmd, &out) == 0 && command_succeeded(&out)
                      ? read_text_file(out_path, 512)
                      : NULL;
     /* addr2line joins the compile folder to the file: keep the part the student knows */
-    size_t prefix = strlen(work);
-    const char *at = text && strncmp(text, work, prefix) == 0 && text[prefix] == '/'
-                         ? text + prefix + 1
-                         : text;
-    char *line = at && at[0] != '?' ? xstrdup(at) : xstrdup(fallback);
+    size_t prefix = strlen(c->work);
+    const char *shown = text && strncmp(text, c->work, prefix) == 0 && text[prefix] == '/'
+                            ? text + prefix + 1
+                            : text;
+    char *line = shown && shown[0] != '?' ? xstrdup(shown) : xstrdup(fallback);
     line[strcspn(line, " \n")] = '\0'; /* drops " (discriminator N)" too */
+    if (strncmp(line, "??", 2) == 0 || line[0] == '\0') {
+        free(line);
+        line = xstrdup(fallback);
+    }
     free(text);
     free(out_path);
-    free(offset);
+    free(at);
     return line;
 }
 
-static bool is_identifier_char(char c)
+static const char *section_name(const struct checker *c, size_t obj, size_t section)
 {
-    return c == '_' || isalnum((unsigned char)c);
+    const struct object *o = &c->objects[obj];
+    return section < o->n_sections ? o->sections[section].name : "";
 }
 
-/* True when word appears in text as a whole identifier. */
-static bool has_identifier(const char *text, const char *word)
+/* ---- violations and flags ---- */
+
+static void refuse_at(struct checker *c, const char *where, const char *what)
 {
-    size_t len = strlen(word);
-    for (const char *p = strstr(text, word); p; p = strstr(p + 1, word))
-        if ((p == text || !is_identifier_char(p[-1])) && !is_identifier_char(p[len]))
+    char *line = xasprintf("%s: %s\n", where, what);
+    bool seen = strstr(c->report, line) != NULL;
+    if (!seen && c->violations++ < MAX_VIOLATIONS) {
+        char *longer = xasprintf("%s%s", c->report, line);
+        free(c->report);
+        c->report = longer;
+    }
+    free(line);
+}
+
+/* A violation in object obj at section+offset (section NULL: the file alone). */
+static void refuse(struct checker *c, size_t obj, const char *section, unsigned long offset,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void refuse(struct checker *c, size_t obj, const char *section, unsigned long offset,
+                   const char *fmt, ...)
+{
+    va_list ap;
+    char *what;
+    va_start(ap, fmt);
+    if (vasprintf(&what, fmt, ap) < 0)
+        what = NULL;
+    va_end(ap);
+    /* beyond the ones shown, a violation only counts: no addr2line for it */
+    char *where = c->violations < MAX_VIOLATIONS ? source_line(c, obj, section, offset)
+                                                 : xstrdup(c->ch->student_files[obj]);
+    refuse_at(c, where, what ? what : "");
+    free(where);
+    free(what);
+}
+
+static void flag(struct checker *c, size_t obj, const char *section, unsigned long offset,
+                 const char *what)
+{
+    if (c->r->n_flags > MAX_REVIEW_FLAGS)
+        return;
+    char *where = source_line(c, obj, section, offset);
+    chapter_result_add_flag(c->r, where, "%s", what);
+    free(where);
+}
+
+/* ---- sections ---- */
+
+/* name is base, or base followed by ".anything". */
+static bool is_family(const char *name, const char *base)
+{
+    size_t len = strlen(base);
+    return strncmp(name, base, len) == 0 && (name[len] == '\0' || name[len] == '.');
+}
+
+static bool is_hook_section(const char *name)
+{
+    static const char *const hooks[] = {
+        ".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors", "wb_tests", NULL};
+    for (const char *const *h = hooks; *h; h++)
+        if (is_family(name, *h))
             return true;
     return false;
 }
 
-/* Blanks out C comments in place: a header that mentions waitpid in a comment does
- * not declare it. */
-static void blank_comments(char *text)
+enum { SHT_LLVM_ADDRSIG_ = 0x6fff4c03 };
+
+/* Why section s may not be in a student object, or NULL when it may: sections by name,
+ * each with the type and flags plain C gives it. */
+static const char *section_problem(const struct obj_section *s)
 {
-    for (char *p = text; *p; p++) {
-        if (p[0] == '/' && p[1] == '*') {
-            char *end = strstr(p + 2, "*/");
-            char *stop = end ? end + 2 : p + strlen(p);
-            memset(p, ' ', (size_t)(stop - p));
-            p = stop - 1;
-        } else if (p[0] == '/' && p[1] == '/') {
-            size_t len = strcspn(p, "\n");
-            memset(p, ' ', len);
-            p += len - 1;
+    unsigned long f = s->flags;
+    bool alloc = f & SHF_ALLOC, write = f & SHF_WRITE, exec = f & SHF_EXECINSTR,
+         tls = f & SHF_TLS;
+    switch (s->type) { /* tables the assembler makes, whatever their names */
+    case SHT_NULL:
+    case SHT_SYMTAB:
+    case SHT_STRTAB:
+    case SHT_SYMTAB_SHNDX:
+    case SHT_RELA:
+    case SHT_REL:
+    case SHT_GROUP:
+    case SHT_LLVM_ADDRSIG_:
+        return alloc || exec ? "a table that is loaded or executed" : NULL;
+    default:
+        break;
+    }
+    const char *name = s->name;
+    bool progbits = s->type == SHT_PROGBITS, nobits = s->type == SHT_NOBITS;
+    if (is_family(name, ".text"))
+        return progbits && alloc && exec && !write && !tls ? NULL : "code of an unusual kind";
+    if (exec)
+        return "code outside .text";
+    if (is_family(name, ".rodata"))
+        return progbits && alloc && !write && !tls ? NULL : "read-only data of an unusual kind";
+    if (is_family(name, ".data"))
+        return progbits && alloc && write && !tls ? NULL : "data of an unusual kind";
+    if (is_family(name, ".bss"))
+        return nobits && alloc && write && !tls ? NULL : "data of an unusual kind";
+    if (is_family(name, ".tdata") || is_family(name, ".tbss"))
+        return (progbits || nobits) && alloc && write && tls ? NULL
+                                                             : "thread data of an unusual kind";
+    if (strncmp(name, ".debug_", 7) == 0 || strcmp(name, ".comment") == 0)
+        return progbits && !alloc && !write ? NULL : "debug information of an unusual kind";
+    if (strcmp(name, ".eh_frame") == 0)
+        return (progbits || s->type == SHT_X86_64_UNWIND) && alloc ? NULL
+                                                                   : "an unusual unwind table";
+    if (is_family(name, ".note"))
+        return (progbits || s->type == SHT_NOTE) && !write ? NULL : "an unusual note";
+    return "a section plain C code never makes";
+}
+
+static void check_sections(struct checker *c, size_t i)
+{
+    const struct object *o = &c->objects[i];
+    for (size_t k = 1; k < o->n_sections; k++) {
+        const struct obj_section *s = &o->sections[k];
+        if (is_hook_section(s->name))
+            continue; /* check_hooks names the function it registers */
+        if (strcmp(s->name, ".note.GNU-stack") == 0 && (s->flags & SHF_EXECINSTR)) {
+            refuse(c, i, NULL, 0,
+                   "asks for an executable stack (.note.GNU-stack): code "
+                   "written at run time could then run");
+            continue;
+        }
+        const char *problem = section_problem(s);
+        if (problem) /* for code, the line of its first instruction */
+            refuse(c, i, (s->flags & SHF_EXECINSTR) ? s->name : NULL, 0,
+                   "holds section '%s' (%s): a student object may hold only code, data, "
+                   "debug information and notes; nothing that runs before main",
+                   s->name, problem);
+    }
+}
+
+/* Constructors, destructors and test registrations, with the function each registers. */
+static void check_hooks(struct checker *c, size_t i)
+{
+    const struct object *o = &c->objects[i];
+    bool *named = xcalloc(o->n_sections + 1, sizeof *named);
+    for (size_t k = 0; k < o->n_relocs; k++) {
+        const struct obj_reloc *r = &o->relocs[k];
+        if (r->section >= o->n_sections || !is_hook_section(o->sections[r->section].name) ||
+            named[r->section])
+            continue;
+        const struct obj_symbol *sym = &o->symbols[r->symbol];
+        size_t def = object_symbol_section(o, sym);
+        named[r->section] = true;
+        refuse(c, i, def ? section_name(c, i, def) : NULL,
+               sym->value + (unsigned long)r->addend,
+               "code registered in %s runs inside the test runner itself: constructors and "
+               "destructors are not allowed",
+               o->sections[r->section].name);
+    }
+    for (size_t k = 1; k < o->n_sections; k++)
+        if (is_hook_section(o->sections[k].name) && !named[k])
+            refuse(c, i, NULL, 0,
+                   "code registered in %s runs inside the test runner itself: constructors "
+                   "and destructors are not allowed",
+                   o->sections[k].name);
+    free(named);
+}
+
+/* ---- symbols ---- */
+
+static bool is_global(const struct obj_symbol *s)
+{
+    return s->bind == STB_GLOBAL || s->bind == STB_WEAK || s->bind == STB_GNU_UNIQUE;
+}
+
+static bool is_definition(const struct obj_symbol *s)
+{
+    return s->shndx != SHN_UNDEF && s->type != STT_SECTION && s->type != STT_FILE &&
+           s->name[0] != '\0';
+}
+
+/* The first place in code that refers to symbol index sym of object o: its section
+ * name in *section (NULL when none) and offset. */
+static void first_use(const struct object *o, size_t sym, const char **section,
+                      unsigned long *offset)
+{
+    *section = NULL;
+    *offset = 0;
+    for (size_t k = 0; k < o->n_relocs; k++) {
+        const struct obj_reloc *r = &o->relocs[k];
+        if (r->symbol != sym || r->section >= o->n_sections ||
+            !(o->sections[r->section].flags & SHF_EXECINSTR))
+            continue;
+        if (*section == NULL ||
+            (strcmp(*section, o->sections[r->section].name) == 0 && r->offset < *offset)) {
+            *section = o->sections[r->section].name;
+            *offset = r->offset;
         }
     }
 }
 
-/* All the chapter's headers, as one text, comments blanked out. */
-static char *read_headers(const char *work)
+/* Where to show symbol k of object i: its definition when it is code, else the first
+ * code that uses it (addr2line knows lines of code only). */
+static void symbol_place(const struct checker *c, size_t i, size_t k, const char **section,
+                         unsigned long *offset)
 {
-    char *dir = path_join(work, "include");
-    struct dirent **entries;
-    int n = scandir(dir, &entries, NULL, alphasort);
-    char *all = xstrdup("");
-    for (int i = 0; i < n; i++) {
-        char *path = path_join(dir, entries[i]->d_name);
-        char *text = is_file(path) ? read_text_file(path, 1 << 20) : NULL;
-        if (text) {
-            char *joined = xasprintf("%s\n%s", all, text);
-            free(all);
-            all = joined;
+    const struct object *o = &c->objects[i];
+    const struct obj_symbol *s = &o->symbols[k];
+    size_t sec = object_symbol_section(o, s);
+    if (sec && (o->sections[sec].flags & SHF_EXECINSTR)) {
+        *section = o->sections[sec].name;
+        *offset = s->value;
+    } else {
+        first_use(o, k, section, offset);
+    }
+}
+
+/* The kinds of symbol plain C never defines (or not as a global). */
+static void check_symbol_kinds(struct checker *c, size_t i)
+{
+    const struct object *o = &c->objects[i];
+    for (size_t k = 1; k < o->n_symbols; k++) {
+        const struct obj_symbol *s = &o->symbols[k];
+        size_t sec = object_symbol_section(o, s);
+        const char *at;
+        unsigned long value;
+        symbol_place(c, i, k, &at, &value);
+        if (s->type == STT_GNU_IFUNC)
+            refuse(c, i, at, value,
+                   "defines '%s' as an IFUNC: its resolver would run "
+                   "inside the test runner before main",
+                   s->name);
+        else if (s->bind == STB_GNU_UNIQUE)
+            refuse(c, i, at, value,
+                   "defines '%s' as a unique global (STB_GNU_UNIQUE), "
+                   "which plain C never makes",
+                   s->name);
+        else if (s->shndx == SHN_COMMON || s->type == STT_COMMON)
+            refuse(c, i, at, value,
+                   "defines '%s' as a common symbol, which the linker could "
+                   "merge with another: give it an initial value or make it "
+                   "static",
+                   s->name);
+        else if (s->type == STT_TLS && is_global(s) && is_definition(s))
+            refuse(c, i, at, value, "defines '%s' as a thread-local global: make it static",
+                   s->name);
+        else if ((s->type == STT_OBJECT || s->type == STT_TLS) && sec &&
+                 (o->sections[sec].flags & SHF_EXECINSTR))
+            refuse(c, i, at, value, "puts the data '%s' among the code: plain C never does",
+                   s->name);
+        else if (strchr(s->name, '@') && is_global(s))
+            refuse(c, i, at, value,
+                   "names the versioned symbol '%s', which plain C never "
+                   "does",
+                   s->name);
+    }
+}
+
+/* Whether a student object other than skip uses (leaves undefined) name. */
+static bool used_by_another(const struct checker *c, size_t skip, const char *name)
+{
+    for (size_t i = 0; i < c->n_objects; i++)
+        for (size_t k = 1; i != skip && k < c->objects[i].n_symbols; k++) {
+            const struct obj_symbol *s = &c->objects[i].symbols[k];
+            if (s->shndx == SHN_UNDEF && strcmp(s->name, name) == 0)
+                return true;
         }
-        free(text);
-        free(path);
-        free(entries[i]);
+    return false;
+}
+
+/* Whether a student object defines name as a global. */
+static bool defined_by_student(const struct checker *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_objects; i++)
+        for (size_t k = 1; k < c->objects[i].n_symbols; k++) {
+            const struct obj_symbol *s = &c->objects[i].symbols[k];
+            if (is_global(s) && is_definition(s) && strcmp(s->name, name) == 0)
+                return true;
+        }
+    return false;
+}
+
+static bool is_export(const struct chapter *ch, const char *name)
+{
+    for (size_t i = 0; i < ch->n_exports; i++)
+        if (strcmp(ch->exports[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* Adds each object file of folder whose name starts with prefix, labelled label. */
+static void add_objects(struct libsyms *libs, const char *folder, const char *prefix,
+                        const char *label)
+{
+    struct dirent **entries;
+    int n = scandir(folder, &entries, NULL, alphasort);
+    for (int k = 0; k < n; k++) {
+        const char *name = entries[k]->d_name;
+        size_t len = strlen(name);
+        if (strncmp(name, prefix, strlen(prefix)) == 0 && len > 2 &&
+            strcmp(name + len - 2, ".o") == 0) {
+            char *path = path_join(folder, name);
+            struct stat st; /* what the compiler wrote: no link, no FIFO */
+            if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+                libsyms_add_file(libs, path, label);
+            free(path);
+        }
+        free(entries[k]);
     }
     if (n >= 0)
         free(entries);
-    free(dir);
-    blank_comments(all);
-    return all;
 }
 
-static int load_allowed(const struct grade_config *cfg, const struct chapter *ch,
-                        struct names *allowed, struct chapter_result *r)
+/* The names a student global must not take: the runner's libraries, the harness and
+ * the chapter's tests, as their symbol tables say. */
+static struct libsyms *linked_names(struct checker *c)
 {
-    char *path = path_join(cfg->root, "grader/policy.cfg");
-    config_t c;
-    config_init(&c);
+    if (c->libs == NULL) {
+        c->libs = libsyms_new();
+        libsyms_add_runner_libraries(c->libs);
+        char *harness = path_join(c->cfg->workdir, ".harness");
+        add_objects(c->libs, harness, "", "the grader's test harness");
+        free(harness);
+        char *build = path_join(c->work, "build");
+        add_objects(c->libs, build, "tests_", "the chapter's tests");
+        free(build);
+    }
+    return c->libs;
+}
+
+/* Where a name is already taken ("libc.so.6", "the chapter's tests", ...), or NULL. */
+static const char *taken_by(struct checker *c, const char *name)
+{
+    if (name[0] == '_')
+        return "the C implementation (names that begin with '_' are reserved)";
+    if (strcmp(name, "main") == 0)
+        return "the test runner";
+    const char *label = NULL;
+    return libsyms_find(linked_names(c), name, NULL, &label) ? label : NULL;
+}
+
+/* The globals it defines: the chapter's exports, or helpers shared with another student
+ * file under a name nothing else uses. */
+static void check_definitions(struct checker *c, size_t i)
+{
+    const struct object *o = &c->objects[i];
+    for (size_t k = 1; k < o->n_symbols; k++) {
+        const struct obj_symbol *s = &o->symbols[k];
+        /* a thread-local or versioned global is refused as such (check_symbol_kinds) */
+        if (!is_global(s) || !is_definition(s) || is_export(c->ch, s->name) ||
+            strchr(s->name, '@') || s->type == STT_TLS)
+            continue;
+        const char *at;
+        unsigned long value;
+        symbol_place(c, i, k, &at, &value);
+        const char *taken = taken_by(c, s->name);
+        if (taken)
+            refuse(c, i, at, value,
+                   "defines '%s', which the chapter's headers do not declare: %s uses that "
+                   "name too, and would get this one instead (rename it, or make it static)",
+                   s->name, taken);
+        else if (!used_by_another(c, i, s->name))
+            refuse(c, i, at, value,
+                   "defines '%s', which the chapter's headers do not declare and no other "
+                   "student file uses: make it static",
+                   s->name);
+    }
+}
+
+/* Whether a library that policy.cfg allows whole (libm) defines name as a function. */
+static bool in_allowed_library(struct checker *c, const char *name)
+{
+    for (size_t i = 0; i < c->allowed_libraries.n; i++)
+        if (libsyms_defines_function_in(linked_names(c), name, c->allowed_libraries.items[i]))
+            return true;
+    return false;
+}
+
+/* The external functions and variables it uses. */
+static void check_uses(struct checker *c, size_t i)
+{
+    const struct object *o = &c->objects[i];
+    struct names seen = {0};
+    for (size_t k = 1; k < o->n_symbols; k++) {
+        const struct obj_symbol *s = &o->symbols[k];
+        if (s->shndx != SHN_UNDEF || s->name[0] == '\0' || names_match(&seen, s->name))
+            continue;
+        names_add(&seen, s->name); /* an object may list a name more than once */
+        const char *section;
+        unsigned long offset;
+        first_use(o, k, &section, &offset);
+        const struct name_rule *forbidden =
+            rule_for(c->ch->forbidden, c->ch->n_forbidden, s->name);
+        const struct name_rule *review = rule_for(c->ch->review, c->ch->n_review, s->name);
+        if (forbidden) {
+            refuse(c, i, section, offset, "uses '%s', which this chapter forbids: %s", s->name,
+                   forbidden->reason);
+        } else if (strchr(s->name, '@') ||
+                   (!names_match(&c->allowed, s->name) && !defined_by_student(c, s->name) &&
+                    !in_allowed_library(c, s->name))) {
+            refuse(c, i, section, offset,
+                   "uses '%s', which this chapter does not allow (the chapter's "
+                   "allowed_functions and grader/policy.cfg list what is)",
+                   s->name);
+        } else if (review) {
+            char *what = xasprintf("uses '%s': %s", s->name, review->reason);
+            flag(c, i, section, offset, what);
+            free(what);
+        }
+    }
+    names_free(&seen);
+}
+
+/* ---- machine code and source ---- */
+
+static void on_machine(void *ctx, size_t section, unsigned long offset, bool is_proof,
+                       const char *what)
+{
+    struct checker *c = ctx;
+    const char *name = section_name(c, c->current, section);
+    if (is_proof)
+        refuse(c, c->current, name, offset, "%s", what);
+    else
+        flag(c, c->current, name, offset, what);
+}
+
+static void on_source(void *ctx, const char *where, bool is_proof, const char *what)
+{
+    struct checker *c = ctx;
+    if (is_proof)
+        refuse_at(c, where, what);
+    else
+        chapter_result_add_flag(c->r, where, "%s", what);
+}
+
+static void check_machine_code(struct checker *c, size_t i)
+{
+    c->current = i;
+    if (machine_scan(&c->objects[i], on_machine, c) < 0 && i == 0)
+        chapter_result_add_note(c->r, "the machine-code check knows only x86-64: it did not "
+                                      "look at this machine's code");
+}
+
+/* ---- the policy files ---- */
+
+static void add_strings(config_t *cfg, const char *key, struct names *out)
+{
+    config_setting_t *list = config_lookup(cfg, key);
+    for (int i = 0; list && i < config_setting_length(list); i++) {
+        const char *name = config_setting_get_string_elem(list, (unsigned)i);
+        if (name)
+            names_add(out, name);
+    }
+}
+
+static int load_allowed(struct checker *c)
+{
+    char *path = path_join(c->cfg->root, "grader/policy.cfg");
+    config_t cfg;
+    config_init(&cfg);
     int rc = 0;
-    config_setting_t *list;
-    if (!config_read_file(&c, path) || (list = config_lookup(&c, "allowed")) == NULL) {
-        r->message = xasprintf("cannot read the grader's policy %s: %s", path,
-                               config_error_text(&c) ? config_error_text(&c) : "no 'allowed'");
+    if (!config_read_file(&cfg, path) || config_lookup(&cfg, "allowed") == NULL) {
+        c->r->message =
+            xasprintf("cannot read the grader's policy %s: %s", path,
+                      config_error_text(&cfg) ? config_error_text(&cfg) : "no 'allowed'");
         rc = -1;
     } else {
-        for (int i = 0; i < config_setting_length(list); i++) {
-            const char *name = config_setting_get_string_elem(list, (unsigned)i);
-            if (name)
-                names_add(allowed, name);
-        }
-        for (size_t i = 0; i < ch->n_allowed_functions; i++)
-            names_add(allowed, ch->allowed_functions[i]);
+        add_strings(&cfg, "allowed", &c->allowed);
+        add_strings(&cfg, "allowed_libraries", &c->allowed_libraries);
+        for (size_t i = 0; i < c->ch->n_allowed_functions; i++)
+            names_add(&c->allowed, c->ch->allowed_functions[i]);
     }
-    config_destroy(&c);
+    config_destroy(&cfg);
     free(path);
     return rc;
 }
 
-struct checker {
-    const char *work;
-    const struct sandbox_spec *sandbox; /* where addr2line runs */
-    struct object_info *objects;
-    size_t n_objects;
-    char **object_paths;
-    const char *headers;
-    struct names *allowed;
-    char *report; /* violations found so far, one per line */
-    int violations;
-};
-
-static void violation(struct checker *c, size_t obj, const struct symbol_use *u,
-                      const char *what)
+static void checker_free(struct checker *c)
 {
-    if (c->violations++ >= MAX_VIOLATIONS)
-        return;
-    char *where = source_line(c->work, c->sandbox, c->object_paths[obj], u,
-                              c->objects[obj].source);
-    char *longer = xasprintf("%s%s: %s\n", c->report, where, what);
-    free(c->report);
-    c->report = longer;
-    free(where);
-}
-
-static bool defined_by_student(const struct checker *c, const char *name)
-{
-    for (size_t i = 0; i < c->n_objects; i++)
-        for (size_t k = 0; k < c->objects[i].n_defined; k++)
-            if (strcmp(c->objects[i].defined[k].name, name) == 0)
-                return true;
-    return false;
-}
-
-static void check_object(struct checker *c, size_t i)
-{
-    struct object_info *o = &c->objects[i];
-    for (size_t k = 0; k < o->n_hooks; k++) {
-        char *what = xasprintf("code registered in %s runs inside the test runner itself: "
-                               "constructors and destructors are not allowed",
-                               o->hooks[k].name);
-        struct symbol_use at = o->hooks[k];
-        at.section = at.section ? at.section : "";
-        violation(c, i, &at, what);
-        free(what);
+    for (size_t i = 0; i < c->n_objects; i++) {
+        object_free(&c->objects[i]);
+        free(c->object_paths[i]);
     }
-    for (size_t k = 0; k < o->n_defined; k++)
-        if (!has_identifier(c->headers, o->defined[k].name)) {
-            char *what = xasprintf("defines '%s', which the chapter's headers do not declare: "
-                                   "make it static",
-                                   o->defined[k].name);
-            violation(c, i, &o->defined[k], what);
-            free(what);
-        }
-    for (size_t k = 0; k < o->n_used; k++)
-        if (!names_match(c->allowed, o->used[k].name) &&
-            !defined_by_student(c, o->used[k].name)) {
-            char *what = xasprintf("uses '%s', which this chapter does not allow (the chapter's "
-                                   "allowed_functions and grader/policy.cfg list what is)",
-                                   o->used[k].name);
-            violation(c, i, &o->used[k], what);
-            free(what);
-        }
+    free(c->objects);
+    free(c->object_paths);
+    names_free(&c->allowed);
+    names_free(&c->allowed_libraries);
+    libsyms_free(c->libs);
+    free(c->report);
 }
 
 int policy_check(const struct grade_config *cfg, const struct chapter *ch,
                  struct chapter_result *r)
 {
-    elf_version(EV_CURRENT);
-    struct names allowed = {0};
-    if (load_allowed(cfg, ch, &allowed, r) < 0) {
-        names_free(&allowed);
-        r->status = CHAPTER_ERROR;
-        chapter_result_fail_all(r, TEST_ERROR, "not graded: the grader's policy is unreadable");
-        return -1;
-    }
     char *work = path_join(cfg->workdir, ch->id);
     struct stage_sandbox box;
-    struct checker c = {.work = work, .n_objects = ch->n_student_files, .allowed = &allowed,
+    struct checker c = {.cfg = cfg,
+                        .ch = ch,
+                        .r = r,
+                        .work = work,
+                        .n_objects = ch->n_student_files,
                         .report = xstrdup(""),
                         .sandbox = stage_sandbox(&box, cfg, work, STAGE_INSPECT)};
-    c.objects = xcalloc(ch->n_student_files, sizeof *c.objects);
-    c.object_paths = xcalloc(ch->n_student_files, sizeof *c.object_paths);
-    c.headers = read_headers(work);
-    for (size_t i = 0; i < c.n_objects; i++) {
-        c.objects[i].source = ch->student_files[i];
+    c.objects = xcalloc(c.n_objects, sizeof *c.objects);
+    c.object_paths = xcalloc(c.n_objects, sizeof *c.object_paths);
+    int rc = load_allowed(&c);
+    if (rc < 0) {
+        r->status = CHAPTER_ERROR;
+        chapter_result_fail_all(r, TEST_ERROR, "not graded: the grader's policy is unreadable");
+    }
+    for (size_t i = 0; rc == 0 && i < c.n_objects; i++) {
         c.object_paths[i] = build_object_path(ch->student_files[i]);
         char *full = path_join(work, c.object_paths[i]);
-        if (read_object(full, &c.objects[i]) < 0) {
-            struct symbol_use none = {.section = ""};
-            violation(&c, i, &none, "its object file cannot be read");
-        }
+        char why[256];
+        if (object_read(full, &c.objects[i], why, sizeof why) < 0)
+            refuse(&c, i, NULL, 0, "its object file cannot be read: %s", why);
         free(full);
     }
-    for (size_t i = 0; i < c.n_objects; i++)
-        check_object(&c, i);
-    int rc = 0;
-    if (c.violations > 0) {
+    for (size_t i = 0; rc == 0 && i < c.n_objects; i++) {
+        check_sections(&c, i);
+        check_hooks(&c, i);
+        check_symbol_kinds(&c, i);
+        check_definitions(&c, i);
+        check_uses(&c, i);
+        check_machine_code(&c, i);
+    }
+    if (rc == 0)
+        preprocessed_scan(cfg, ch, on_source, &c);
+    if (rc == 0 && c.violations > 0) {
         r->status = CHAPTER_ERROR;
         r->message = xasprintf("rejected: the student files break the chapter's rules\n%s%s",
                                c.report, c.violations > MAX_VIOLATIONS ? "[...]\n" : "");
-        chapter_result_fail_all(r, TEST_ERROR, "not run: the student files break the "
-                                               "chapter's rules");
+        chapter_result_fail_all(r, TEST_ERROR,
+                                "not run: the student files break the "
+                                "chapter's rules");
         rc = -1;
     }
-    for (size_t i = 0; i < c.n_objects; i++) {
-        free_uses(c.objects[i].used, c.objects[i].n_used);
-        free_uses(c.objects[i].defined, c.objects[i].n_defined);
-        free_uses(c.objects[i].hooks, c.objects[i].n_hooks);
-        free(c.object_paths[i]);
-    }
-    free(c.objects);
-    free(c.object_paths);
-    free((char *)c.headers);
-    free(c.report);
+    checker_free(&c);
     stage_sandbox_free(&box);
     free(work);
-    names_free(&allowed);
     return rc;
 }

@@ -1,11 +1,11 @@
 /* report_json.c - stage 6b: the JSON report other tools read (jansson).
  *
  * Shape: { score, max_score, sandbox: { layers: [names], missing: [ { layer, reason } ] },
- * chapters: [ { id, title, score, max_score, status,
- * message, notes[], seconds, stage_seconds, tests: [ { name, status, score, max_score,
- * message, location } ], analysis: { helgrind, memcheck: { ran, errors, ignored, score,
- * max_score, seconds, message, findings: [ { kind, message, where[], variable, test } ]
- * } } } ] }. The names are fixed: tools rely on them. */
+ * chapters: [ { id, title, score, max_score, status, message, notes[], flags: [ { where,
+ * what } ], seconds, stage_seconds, tests: [ { name, status, score, max_score, message,
+ * location } ], analysis: { helgrind, memcheck: { ran, errors, ignored, score, max_score,
+ * seconds, message, findings: [ { kind, message, where[], variable, test } ] } } } ] }.
+ * The names are fixed: tools rely on them. */
 #include "grader.h"
 
 #include <jansson.h>
@@ -52,17 +52,22 @@ static json_t *chapter_json(const struct chapter_result *r)
     json_t *notes = json_array();
     for (size_t i = 0; i < r->n_notes; i++)
         json_array_append_new(notes, json_string(r->notes[i]));
+    json_t *flags = json_array();
+    for (size_t i = 0; i < r->n_flags; i++)
+        json_array_append_new(flags, json_pack("{s:s, s:s}", "where", r->flags[i].where, "what",
+                                               r->flags[i].what));
     json_t *analysis = json_pack("{s:o, s:o}", "helgrind", analysis_json(&r->helgrind),
                                  "memcheck", analysis_json(&r->memcheck));
     json_t *stages = json_pack("{s:f, s:f, s:f, s:f, s:f}", "collect", r->stage_seconds.collect,
                                "build", r->stage_seconds.build, "check", r->stage_seconds.check,
                                "run", r->stage_seconds.run, "analyse",
                                r->stage_seconds.analyse);
-    return json_pack("{s:s, s:s, s:f, s:f, s:s, s:o, s:o, s:f, s:o, s:o, s:o}", "id",
+    return json_pack("{s:s, s:s, s:f, s:f, s:s, s:o, s:o, s:o, s:f, s:o, s:o, s:o}", "id",
                      r->chapter->id, "title", r->chapter->title, "score", r->score,
                      "max_score", r->max_score, "status", chapter_status_name(r->status),
-                     "message", string_or_null(r->message), "notes", notes, "seconds",
-                     r->seconds, "stage_seconds", stages, "tests", tests, "analysis", analysis);
+                     "message", string_or_null(r->message), "notes", notes, "flags", flags,
+                     "seconds", r->seconds, "stage_seconds", stages, "tests", tests,
+                     "analysis", analysis);
 }
 
 /* { layers: [active layer names], missing: [ { layer, reason } ] } */

@@ -94,6 +94,11 @@ void report_chapter_terminal(FILE *out, const struct chapter_result *r, bool col
     }
     for (size_t i = 0; i < r->n_notes; i++)
         fprintf(out, "  note: %s\n", r->notes[i]);
+    if (r->n_flags > 0)
+        fprintf(out, "  flagged for review (not scored):\n");
+    for (size_t i = 0; i < r->n_flags; i++)
+        fprintf(out, "    %s%s%s\n", r->flags[i].where, r->flags[i].where[0] ? ": " : "",
+                r->flags[i].what);
     fprintf(out, "  %sChapter %s: %g/%g%s  %s(%.1f s: build %.1f, tests %.1f, analyses %.1f)%s\n",
             st.bold, ch->id, r->score, r->max_score, st.off, st.dim, r->seconds,
             r->stage_seconds.collect + r->stage_seconds.build + r->stage_seconds.check,

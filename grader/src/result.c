@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 void chapter_result_init(struct chapter_result *r, const struct chapter *ch)
 {
@@ -43,8 +44,42 @@ void chapter_result_add_note(struct chapter_result *r, const char *fmt, ...)
     r->notes[r->n_notes++] = note;
 }
 
+void chapter_result_add_flag(struct chapter_result *r, const char *where, const char *fmt, ...)
+{
+    va_list ap;
+    char *what;
+    va_start(ap, fmt);
+    if (vasprintf(&what, fmt, ap) < 0)
+        what = NULL;
+    va_end(ap);
+    if (what == NULL)
+        return;
+    for (size_t i = 0; i < r->n_flags; i++)
+        if (strcmp(r->flags[i].where, where) == 0 && strcmp(r->flags[i].what, what) == 0) {
+            free(what);
+            return;
+        }
+    if (r->n_flags > MAX_REVIEW_FLAGS) {
+        free(what);
+        return;
+    }
+    if (r->n_flags == MAX_REVIEW_FLAGS) {
+        free(what);
+        what = xasprintf("more flags were left out (only the first %d are listed)",
+                         MAX_REVIEW_FLAGS);
+        where = "";
+    }
+    r->flags = xrealloc(r->flags, (r->n_flags + 1) * sizeof *r->flags);
+    r->flags[r->n_flags++] = (struct review_flag){xstrdup(where), what};
+}
+
 void chapter_result_free(struct chapter_result *r)
 {
+    for (size_t i = 0; i < r->n_flags; i++) {
+        free(r->flags[i].where);
+        free(r->flags[i].what);
+    }
+    free(r->flags);
     for (size_t i = 0; r->tests && i < r->chapter->n_tests; i++) {
         free(r->tests[i].message);
         free(r->tests[i].location);

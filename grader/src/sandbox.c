@@ -11,8 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -407,6 +411,88 @@ void sandbox_release(struct sandbox_run *run)
     free_list(run->prefix);
     run->prefix = NULL;
     run->n_prefix = 0;
+}
+
+/* The column of name in a /proc/sysvipc header line, or -1. */
+static int column_of(char *header, const char *name)
+{
+    int col = 0;
+    for (char *w = strtok(header, " \t\n"); w; w = strtok(NULL, " \t\n"), col++)
+        if (strcmp(w, name) == 0)
+            return col;
+    return -1;
+}
+
+/* Removes the System V objects of one kind (/proc/sysvipc/FILE, whose id column is
+ * id_name) that uid owns. */
+static void remove_sysv(const char *file, const char *id_name, uid_t uid)
+{
+    char *path = xasprintf("/proc/sysvipc/%s", file);
+    char *text = read_text_file(path, 4 << 20);
+    free(path);
+    char *body = text ? strchr(text, '\n') : NULL;
+    if (body == NULL) {
+        free(text);
+        return;
+    }
+    *body++ = '\0';
+    char *header = xstrdup(text);
+    int id_col = column_of(header, id_name);
+    free(header);
+    header = xstrdup(text);
+    int uid_col = column_of(header, "uid");
+    free(header);
+    for (char *line = strtok(body, "\n"); line && id_col >= 0 && uid_col >= 0;
+         line = strtok(NULL, "\n")) {
+        long fields[32] = {0};
+        int n = 0;
+        for (char *p = line; *p && n < 32; n++) {
+            char *end;
+            fields[n] = strtol(p, &end, 10);
+            if (end == p)
+                break;
+            p = end;
+        }
+        if (n <= id_col || n <= uid_col || (uid_t)fields[uid_col] != uid)
+            continue;
+        int id = (int)fields[id_col];
+        if (strcmp(file, "shm") == 0)
+            shmctl(id, IPC_RMID, NULL);
+        else if (strcmp(file, "sem") == 0)
+            semctl(id, 0, IPC_RMID);
+        else
+            msgctl(id, IPC_RMID, NULL);
+    }
+    free(text);
+}
+
+/* Removes the POSIX shared memory and semaphores (files of /dev/shm) uid owns. */
+static void remove_posix_ipc(uid_t uid)
+{
+    int dir = open("/dev/shm", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    DIR *d = dir >= 0 ? fdopendir(dir) : NULL;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        struct stat st;
+        if (fstatat(dir, e->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && st.st_uid == uid &&
+            !S_ISDIR(st.st_mode))
+            unlinkat(dir, e->d_name, 0);
+    }
+    if (d)
+        closedir(d);
+    else if (dir >= 0)
+        close(dir);
+}
+
+void sandbox_remove_ipc(const struct sandbox *box)
+{
+    /* inside bubblewrap, IPC objects live in the sandbox's own namespace and /dev/shm */
+    if (box->active[LAYER_BUBBLEWRAP] || !box->active[LAYER_SEPARATE_UID])
+        return;
+    remove_sysv("shm", "shmid", box->uid);
+    remove_sysv("sem", "semid", box->uid);
+    remove_sysv("msg", "msqid", box->uid);
+    remove_posix_ipc(box->uid);
 }
 
 void sandbox_kill_uid(const struct sandbox *box)

@@ -159,6 +159,9 @@ void sandbox_release(struct sandbox_run *run);
 /* Kills every process running as the sandbox uid (when separate-uid is active):
  * the last sweep, for processes that escaped everything else. */
 void sandbox_kill_uid(const struct sandbox *box);
+/* Without bubblewrap's IPC namespace but with the sandbox's own uid: removes the
+ * System V objects and the /dev/shm files that uid owns. */
+void sandbox_remove_ipc(const struct sandbox *box);
 /* Makes the folder path and everything in it the sandbox uid's (when separate-uid is
  * active), never following links. Call it only while no sandbox process runs. */
 int sandbox_give(const struct sandbox *box, const char *path);

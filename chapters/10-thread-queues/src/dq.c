@@ -48,8 +48,8 @@ void dq_free(struct dq *d)
 }
 
 /* The slot of the i-th item from the left (i may be count, one past the right end).
- * (inline only so that the compiler accepts it before you use it) */
-static inline size_t slot(const struct dq *d, size_t i)
+ * (marked unused only so that compilers accept it before you use it) */
+__attribute__((unused)) static inline size_t slot(const struct dq *d, size_t i)
 {
     return (d->first + i) % d->maxlen;
 }

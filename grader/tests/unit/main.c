@@ -29,15 +29,19 @@ void unit_write(const char *dir, const char *name, const char *text)
 int main(void)
 {
     SRunner *sr = srunner_create(chapter_suite());
+    srunner_add_suite(sr, changes_suite());
     srunner_add_suite(sr, checklog_suite());
+    srunner_add_suite(sr, ci_reports_suite());
     srunner_add_suite(sr, collect_suite());
     srunner_add_suite(sr, command_suite());
     srunner_add_suite(sr, completions_suite());
     srunner_add_suite(sr, includes_suite());
+    srunner_add_suite(sr, policy_suite());
     srunner_add_suite(sr, report_suite());
     srunner_add_suite(sr, sandbox_suite());
     srunner_add_suite(sr, valgrindlog_suite());
     srunner_add_suite(sr, workfile_suite());
+    srunner_add_suite(sr, workbook_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);

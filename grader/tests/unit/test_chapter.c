@@ -50,6 +50,32 @@ START_TEST(valid_metadata_is_read)
 }
 END_TEST
 
+START_TEST(policy_settings_are_read)
+{
+    static const char cfg[] =
+        "title = \"x\"; student_files = [ \"src/a.c\" ];\n"
+        "tests = ( { name = \"t\"; points = 1; } );\n"
+        "exports = [ \"run_in_child\", \"tq_fifo\" ];\n"
+        "forbidden = ( { name = \"pthread_barrier_*\"; reason = \"build it\" \" yourself\"; } );\n"
+        "review = ( { name = \"pthread_exit\"; reason = \"no threads here\"; } );\n";
+    struct chapter ch;
+    char err[512];
+    ck_assert_msg(load(cfg, &ch, err, sizeof err) == 0, "%s", err);
+    ck_assert_uint_eq(ch.n_exports, 2);
+    ck_assert_str_eq(ch.exports[1], "tq_fifo");
+    ck_assert_uint_eq(ch.n_forbidden, 1);
+    ck_assert_str_eq(ch.forbidden[0].name, "pthread_barrier_*");
+    ck_assert_str_eq(ch.forbidden[0].reason, "build it yourself"); /* strings joined */
+    ck_assert_uint_eq(ch.n_review, 1);
+    ck_assert_str_eq(ch.review[0].reason, "no threads here");
+    chapter_free(&ch);
+    /* all three may be left out: nothing exported, forbidden or reviewed */
+    ck_assert_int_eq(load(valid_cfg, &ch, err, sizeof err), 0);
+    ck_assert_uint_eq(ch.n_exports + ch.n_forbidden + ch.n_review, 0);
+    chapter_free(&ch);
+}
+END_TEST
+
 /* Each broken file, and a phrase its error message must contain. */
 static const struct {
     const char *text, *error;
@@ -79,6 +105,27 @@ static const struct {
     {"title=\"x\"; student_files=[\"src/a.c\"]; analyses={memcheck={point=1;};};"
      "tests=({name=\"t\"; points=1; valgrind=true;});",
      "unknown setting 'point'"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1;});"
+     "exports = [ \"run in child\" ];",
+     "'exports': 'run in child' is not a C identifier"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1;});"
+     "exports = [ \"f\", \"g\", \"f\" ];",
+     "'f' is listed twice"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1;});"
+     "exports = \"f\";",
+     "'exports' must be a list"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1;});"
+     "forbidden = ( { name = \"exit\"; } );",
+     "'forbidden': 'exit' needs a 'reason'"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1;});"
+     "forbidden = [ \"exit\" ];",
+     "'forbidden' must be a list: ( { name"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1;});"
+     "review = ( { name = \"*exit\"; reason = \"r\"; } );",
+     "'review': 'name' must be a function name"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1;});"
+     "\nreview = ( { name = \"f\"; reason = \"r\"; why = \"w\"; } );",
+     ":2: unknown setting 'why'"},
 };
 
 START_TEST(broken_metadata_is_explained)
@@ -150,6 +197,7 @@ Suite *chapter_suite(void)
     Suite *s = suite_create("chapter metadata");
     TCase *tc = tcase_create("chapter.cfg");
     tcase_add_test(tc, valid_metadata_is_read);
+    tcase_add_test(tc, policy_settings_are_read);
     tcase_add_loop_test(tc, broken_metadata_is_explained, 0,
                         (int)(sizeof broken / sizeof *broken));
     tcase_add_test(tc, chapters_are_found_by_number_or_name);

@@ -6,16 +6,20 @@
 
 #include "grader.h"
 
+Suite *changes_suite(void);
 Suite *chapter_suite(void);
 Suite *checklog_suite(void);
+Suite *ci_reports_suite(void);
 Suite *collect_suite(void);
 Suite *command_suite(void);
 Suite *completions_suite(void);
 Suite *includes_suite(void);
+Suite *policy_suite(void);
 Suite *report_suite(void);
 Suite *sandbox_suite(void);
 Suite *valgrindlog_suite(void);
 Suite *workfile_suite(void);
+Suite *workbook_suite(void);
 
 /* A fresh temporary folder (removed by the test process's exit is not guaranteed:
  * tests remove it themselves). */
