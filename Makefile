@@ -8,6 +8,7 @@
 #   make student-template DEST=dir [WORKBOOK_REPOSITORY=owner/name] [WORKBOOK_REF=commit]
 #                             what a course hands out, graded against that workbook
 #   make lint-workflows       every GitHub workflow through two linters from npm
+#   make mutants [CH=01]      how many of the solutions' mutants the tests kill
 #   make clean
 
 # Every package the workbook needs, and what for:
@@ -23,8 +24,9 @@
 #   libseccomp-dev               what code under test may not do inside its test process
 #   libcapstone-dev              disassembling student object files (no system-call
 #                                instructions, no valgrind client requests)
+#   clang                        make test grades everything with clang too
 DEPS_PACKAGES := build-essential pkg-config check libxml2-dev libjansson-dev libconfig-dev libelf-dev \
-                 valgrind valgrind-dbg patch bubblewrap libseccomp-dev libcapstone-dev
+                 valgrind valgrind-dbg patch bubblewrap libseccomp-dev libcapstone-dev clang
 
 CC ?= cc
 PKGS := check libxml-2.0 jansson libconfig libelf capstone
@@ -59,8 +61,8 @@ define workbook_only
   { echo "make $@: this is a student's copy of the workbook; run it in the workbook"; exit 2; }
 endef
 
-.PHONY: all deps grade test unit-tests verdict-tests template-tests workflow-tests \
-        student-template lint-workflows ci-node clean
+.PHONY: all deps grade test unit-tests verdict-tests verdict-tests-clang template-tests \
+        workflow-tests student-template lint-workflows ci-node mutants mutants-declared clean
 # Each entry point installs what is missing first, then builds in a fresh make: the
 # compiler flags come from pkg-config, which a fresh machine only has after deps.
 all: deps
@@ -95,10 +97,29 @@ unit-tests: build/unit-tests
 verdict-tests: bin/grade build/verdict-tests
 	build/verdict-tests
 
+# The same verdicts when students compile with clang (its debug information, its
+# optimiser, its warnings).
+verdict-tests-clang: bin/grade build/verdict-tests
+	CC=clang build/verdict-tests
+
+bin/mutants: grader/tools/mutants.c $(LIB_OBJ) $(HEADERS)
+	@mkdir -p bin
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
+mutants: deps
+	@$(MAKE) --no-print-directory bin/grade bin/mutants
+	bin/mutants $(if $(CH),--chapter $(CH))
+
+# Every mutant a chapter declares equivalent must still be a mutant of its solution.
+mutants-declared: bin/mutants
+	bin/mutants --check-declared
+
 test: deps
 	$(workbook_only)
 	@$(MAKE) --no-print-directory unit-tests
 	@$(MAKE) --no-print-directory verdict-tests
+	@$(MAKE) --no-print-directory verdict-tests-clang
+	@$(MAKE) --no-print-directory mutants-declared
 	@$(MAKE) --no-print-directory template-tests
 	@$(MAKE) --no-print-directory workflow-tests
 

@@ -437,7 +437,10 @@ int main(int argc, char **argv)
         bool selected = n_wanted == 0;
         for (size_t k = 0; k < n_wanted; k++)
             selected = selected || chapter_find(chs, n, wanted[k]) == &chs[i];
-        if (selected && !chs[i].load_error)
+        if (selected && chs[i].load_error) {
+            printf("%s: not checked: %s\n", chs[i].id, chs[i].load_error);
+            all_good = false;
+        } else if (selected)
             all_good = (check_only ? declared_mutants_exist(root, &chs[i])
                                    : run_chapter_mutants(root, &chs[i])) &&
                        all_good;
