@@ -2,8 +2,8 @@
  *
  * Each test process installs a seccomp filter (libseccomp) once the harness has set
  * it up and before the test body runs: no file may be opened for writing or created,
- * nothing renamed, linked or removed, no io_uring, and no other process's memory
- * reached (ptrace, process_vm_*, pidfd_getfd). Reading files stays allowed: tests read /proc/self.
+ * nothing renamed, linked or removed, no io_uring, no executable memory mapped, and no
+ * other process's memory reached (ptrace, process_vm_*, pidfd_getfd). Reading files stays allowed: tests read /proc/self.
  * Everything else is the sandbox's job; this closes the routes inside the process
  * (writing /proc/self/mem, rewriting logs) that no outer layer can see. */
 #include "wb_test.h"
@@ -13,6 +13,7 @@
 #include <seccomp.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Calls that change the file system by path, or reach into another process. */
 static const int denied[] = {
@@ -42,6 +43,19 @@ static int deny_writing_opens(scmp_filter_ctx ctx, int syscall, unsigned flags_a
     return 0;
 }
 
+/* mmap and mprotect: no executable memory, where code could be written at run time
+ * that no scan of the student's objects saw. */
+static int deny_executable_memory(scmp_filter_ctx ctx)
+{
+    struct scmp_arg_cmp exec = {2, SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC};
+    if (seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mmap), 1, &exec) < 0 ||
+        seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(mprotect), 1, &exec) < 0 ||
+        seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(pkey_mprotect), 1,
+                               &exec) < 0)
+        return -1;
+    return 0;
+}
+
 int wb_confine(void)
 {
     scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
@@ -50,6 +64,8 @@ int wb_confine(void)
     int rc = deny_writing_opens(ctx, SCMP_SYS(open), 1);
     if (rc == 0)
         rc = deny_writing_opens(ctx, SCMP_SYS(openat), 2);
+    if (rc == 0)
+        rc = deny_executable_memory(ctx);
     for (size_t i = 0; rc == 0 && i < sizeof denied / sizeof *denied; i++)
         rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), denied[i], 0);
     if (rc == 0)

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -156,6 +157,12 @@ static int confined_attempts(void)
     failures |= (fd < 0) << 2; /* reading stays allowed: tests read /proc/self */
     failures |= (unlink("/tmp/wb-unit-victim") == 0 || errno != EPERM) << 3;
     failures |= (ptrace(PTRACE_ATTACH, getppid(), 0, 0) == 0 || errno != EPERM) << 4;
+    void *code = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    failures |= (code != MAP_FAILED || errno != EPERM) << 5; /* code written at run time */
+    void *data = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    failures |= (data == MAP_FAILED) << 6; /* plain memory stays allowed */
+    failures |= (data != MAP_FAILED && mprotect(data, 4096, PROT_READ | PROT_EXEC) == 0) << 7;
     return failures;
 }
 
