@@ -24,8 +24,8 @@ struct tq {
 };
 
 /* The conditions measure timeouts on CLOCK_MONOTONIC, which never jumps when someone
- * sets the date; deadline_after gives an absolute time on that clock (inline only so
- * that the compiler accepts it before you use it). */
+ * sets the date; deadline_after gives an absolute time on that clock (marked unused
+ * only so that compilers accept it before you use it). */
 static int cond_init_monotonic(pthread_cond_t *cond)
 {
     pthread_condattr_t attr;
@@ -39,7 +39,7 @@ static int cond_init_monotonic(pthread_cond_t *cond)
     return rc;
 }
 
-static inline struct timespec deadline_after(double seconds)
+__attribute__((unused)) static inline struct timespec deadline_after(double seconds)
 {
     struct timespec t;
     clock_gettime(CLOCK_MONOTONIC, &t);
