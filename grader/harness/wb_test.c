@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
+#include <seccomp.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
@@ -225,6 +226,42 @@ int wb_count_fds(void)
         n++;
     closedir(dir);
     return n;
+}
+
+int wb_count_shared_mappings(void)
+{
+    FILE *maps = fopen("/proc/self/maps", "re");
+    ck_assert_msg(maps != NULL, "cannot read /proc/self/maps: %s", strerror(errno));
+    char line[4096];
+    int n = 0;
+    bool line_start = true;
+    while (fgets(line, sizeof line, maps) != NULL) {
+        char perms[5] = "";
+        /* "start-end perms offset ...": the fourth letter of perms is 's' or 'p' */
+        if (line_start && sscanf(line, "%*[0-9a-f]-%*[0-9a-f] %4s", perms) == 1 &&
+            perms[3] == 's')
+            n++;
+        line_start = strchr(line, '\n') != NULL; /* a long line is read in pieces */
+    }
+    fclose(maps);
+    return n;
+}
+
+void wb_fail_forks(int err)
+{
+    static const char *const calls[] = {"clone", "clone3", "fork", "vfork"};
+    scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+    ck_assert_msg(ctx != NULL, "cannot make fork fail: seccomp_init failed");
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof calls / sizeof *calls; i++) {
+        int nr = seccomp_syscall_resolve_name(calls[i]);
+        if (nr != __NR_SCMP_ERROR) /* an architecture without this call */
+            rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO((unsigned)err), nr, 0);
+    }
+    if (rc == 0)
+        rc = seccomp_load(ctx);
+    seccomp_release(ctx);
+    ck_assert_msg(rc == 0, "cannot make fork fail: %s", strerror(-rc));
 }
 
 static volatile sig_atomic_t storm_signals;

@@ -96,6 +96,19 @@ void wb_pipe(int fds[2]);
 /* How many file descriptors the process has open (to catch leaks). */
 int wb_count_fds(void);
 
+/* How many MAP_SHARED mappings the process has ('s' in /proc/self/maps): shared
+ * memory that code maps and never unmaps shows as one more. (malloc and the C
+ * library map private memory only, so they do not change it.) */
+int wb_count_shared_mappings(void);
+
+/* From now on, every fork of the calling process fails with errno err (EAGAIN is
+ * what fork gives when the process limit is reached): to test what code does when
+ * fork fails. A seccomp filter on clone, clone3, fork and vfork, which cannot be
+ * undone and also stops threads from starting: call it once the test has started
+ * what it needs itself (each test runs in a process of its own; not with CK_FORK=no,
+ * nor under valgrind). Aborts the test when the filter cannot be installed. */
+void wb_fail_forks(int err);
+
 /* Starts a SIGALRM every interval_s seconds, with a handler installed without
  * SA_RESTART, so that blocking calls keep failing with EINTR; 0 or -1. */
 int wb_signal_storm_start(double interval_s);

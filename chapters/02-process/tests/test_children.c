@@ -59,13 +59,16 @@ WB_TEST(active_children_counts_beyond_max)
         process_init(&p[i], gate_target, &g, NULL);
         start_ok(&p[i]);
     }
-    struct process *list[1] = {NULL};
+    struct process *list[3] = {NULL, NULL, NULL}; /* room for 1: the rest must stay NULL */
     size_t n = process_active_children(list, 1);
     gate_release(&g);
     for (int i = 0; i < 3; i++)
         join_ok(&p[i]);
     close(g.fds[0]);
     ck_assert_msg(n == 3, "3 running processes, room for 1: returned %zu, expected 3", n);
+    ck_assert_msg(list[1] == NULL && list[2] == NULL,
+                  "with max 1, active_children wrote past out[0]: it may store at most max "
+                  "pointers");
     ck_assert_msg(list[0] == &p[0] || list[0] == &p[1] || list[0] == &p[2],
                   "list[0] is not one of the running processes");
 }

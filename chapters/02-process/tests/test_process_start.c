@@ -188,3 +188,50 @@ WB_TEST(process_flushes_stdio_like_python)
                   "target (or its output is lost)",
                   text);
 }
+
+WB_TEST(process_start_fork_failure_leaks_nothing)
+{
+    int zero = 0;
+    struct process p = {0};
+    process_init(&p, exit_with, &zero, NULL);
+    int before = wb_count_fds();
+    wb_fail_forks(EAGAIN); /* from here on, every fork of this process fails */
+    errno = 0;
+    int rc = process_start(&p);
+    int err = errno;
+    int after = wb_count_fds();
+    struct process *list[4];
+    size_t active = process_active_children(list, 4);
+    ck_assert_msg(rc == -1 && err == EAGAIN,
+                  "when fork fails: got %d (errno %s), expected -1 with fork's errno EAGAIN",
+                  rc, strerror(err));
+    ck_assert_msg(after == before,
+                  "when fork fails: %d descriptors open before, %d after (close the pipe "
+                  "before returning)",
+                  before, after);
+    ck_assert_msg(active == 0, "when fork fails, active_children still lists %zu process(es)",
+                  active);
+}
+
+/* Target: how many more descriptors the child has than the test had before start. */
+static int count_extra_fds(void *arg)
+{
+    int extra = wb_count_fds() - *(int *)arg;
+    return extra >= 0 && extra < 100 ? extra : 100;
+}
+
+WB_TEST(process_child_holds_only_the_sentinel_write_end)
+{
+    int before = 0;
+    struct process p = {0};
+    process_init(&p, count_extra_fds, &before, NULL);
+    before = wb_count_fds();
+    start_ok(&p);
+    join_ok(&p);
+    int extra = process_exitcode(&p);
+    ck_assert_msg(extra == 1,
+                  "the child holds %d descriptor(s) besides those it inherited from the "
+                  "caller, expected 1: the sentinel's write end (close the read end in the "
+                  "child)",
+                  extra);
+}

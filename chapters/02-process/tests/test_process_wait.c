@@ -158,6 +158,27 @@ WB_TEST(process_is_alive_reaps_ended_child)
     ck_assert_int_eq(process_exitcode(&p), 9);
 }
 
+WB_TEST(process_is_alive_never_waits)
+{
+    struct gate g;
+    gate_open(&g);
+    struct process p = {0};
+    start_gated(&p, &g);
+    errno = EINTR; /* left over from an earlier interrupted call: a waitpid that found
+                    * the child still running (0) must not be retried */
+    double t0 = wb_now();
+    bool alive = process_is_alive(&p);
+    double took = wb_now() - t0;
+    gate_release(&g);
+    join_ok(&p);
+    close(g.fds[0]);
+    ck_assert_msg(alive,
+                  "is_alive of a running child returned false after %.1f s: it waited for "
+                  "the child to end; it must answer at once (retry only a waitpid that "
+                  "failed with EINTR, not one that returned 0)",
+                  took);
+}
+
 WB_TEST(process_exitcode_reaps_ended_child)
 {
     int four = 4;

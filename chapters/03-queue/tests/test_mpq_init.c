@@ -4,6 +4,8 @@
 #include <semaphore.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "mpq.h"
@@ -71,4 +73,62 @@ WB_TEST(mpq_init_zero_maxsize_has_no_message_limit)
     ck_assert_msg(rc == MPQ_OK, "maxsize 0 is unbounded, but put number %d returned %s", i,
                   result_name(rc));
     ck_assert_msg(first == 0, "the first message got back is not the first put");
+}
+
+WB_TEST(mpq_init_accepts_maxsize_sem_value_max)
+{
+    struct mpq q;
+    memset(&q, 0, sizeof q);
+    errno = 0;
+    int rc = mpq_init(&q, SEM_VALUE_MAX);
+    int err = errno;
+    if (rc == 0)
+        mpq_close(&q);
+    ck_assert_msg(rc == 0, "maxsize SEM_VALUE_MAX, the largest allowed: got %d (errno %s), "
+                           "expected 0", rc, strerror(err));
+}
+
+WB_TEST(mpq_close_unmaps_the_shared_memory)
+{
+    int before = wb_count_shared_mappings();
+    struct mpq q;
+    init_ok(&q, 4);
+    int during = wb_count_shared_mappings();
+    mpq_close(&q);
+    int after = wb_count_shared_mappings();
+    ck_assert_msg(during > before, "mpq_init mapped no shared memory (%d shared mappings "
+                                   "before, %d after): the semaphores must be in MAP_SHARED "
+                                   "memory", before, during);
+    ck_assert_msg(after == before, "%d shared mappings before mpq_init, %d after mpq_close: "
+                                   "close must unmap this process's view", before, after);
+}
+
+WB_TEST(mpq_init_failure_leaks_nothing)
+{
+    int shared_before = wb_count_shared_mappings();
+    int fds_before = wb_count_fds();
+    /* The lowest free descriptor becomes the limit: no new descriptor can be opened,
+     * so making the pipe fails with EMFILE. */
+    int lowest = dup(0);
+    ck_assert_int_ge(lowest, 0);
+    close(lowest);
+    struct rlimit old, low;
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+    low = (struct rlimit){(rlim_t)lowest, old.rlim_max};
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+    struct mpq q;
+    memset(&q, 0, sizeof q);
+    errno = 0;
+    int rc = mpq_init(&q, 4);
+    int err = errno;
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+    ck_assert_msg(rc == -1 && err == EMFILE,
+                  "with no descriptor left to open: got %d (errno %s), expected -1 with "
+                  "pipe's errno EMFILE", rc, strerror(err));
+    int fds_after = wb_count_fds(), shared_after = wb_count_shared_mappings();
+    ck_assert_msg(fds_after == fds_before, "a failed mpq_init left %d descriptor(s) open",
+                  fds_after - fds_before);
+    ck_assert_msg(shared_after == shared_before,
+                  "a failed mpq_init left %d shared mapping(s) behind: unmap what was mapped "
+                  "before the failure", shared_after - shared_before);
 }

@@ -107,6 +107,27 @@ WB_TEST(mpq_get_on_empty_times_out_after_the_timeout)
                                       "MPQ_TIMEOUT", result_name(rc0));
 }
 
+WB_TEST(mpq_get_after_a_timed_out_get_gets)
+{
+    struct mpq q;
+    init_ok(&q, 2);
+    void *msg = NULL;
+    ssize_t timed_out = mpq_get(&q, &msg, true, 0.02);
+    ssize_t empty = mpq_get(&q, &msg, false, 0);
+    put_text(&q, "after");
+    ssize_t len = mpq_get(&q, &msg, true, GUARD);
+    bool same = len == 5 && memcmp(msg, "after", 5) == 0;
+    free(msg);
+    mpq_close(&q);
+    ck_assert_msg(timed_out == MPQ_TIMEOUT && empty == MPQ_EMPTY,
+                  "get on an empty queue: %s (block, 0.02 s) and %s (block false), expected "
+                  "MPQ_TIMEOUT and MPQ_EMPTY", result_name(timed_out), result_name(empty));
+    ck_assert_msg(len == 5 && same,
+                  "after a get that timed out and one that found nothing, a message was put; "
+                  "the next get: %s, expected the message: a get that fails must give the "
+                  "read lock (rlock) back", result_name(len));
+}
+
 WB_TEST(mpq_get_gives_the_place_back)
 {
     struct mpq q;
@@ -114,9 +135,16 @@ WB_TEST(mpq_get_gives_the_place_back)
     put_text(&q, "a");
     get_text(&q, "a");
     int rc = mpq_put(&q, "b", 1, false, 0);
+    get_text(&q, "b");
+    put_text(&q, ""); /* an empty message takes a place too, and gives it back */
+    get_text(&q, "");
+    int rc_empty = mpq_put(&q, "c", 1, false, 0);
     mpq_close(&q);
     ck_assert_msg(rc == MPQ_OK, "maxsize 1: put, get, put again: %s, expected MPQ_OK (get "
                                 "must free the place)", result_name(rc));
+    ck_assert_msg(rc_empty == MPQ_OK, "maxsize 1: put and get of an empty message, then a "
+                                      "put: %s, expected MPQ_OK (getting an empty message "
+                                      "frees its place too)", result_name(rc_empty));
 }
 
 /* --- across processes ---------------------------------------------------------- */
@@ -368,4 +396,26 @@ WB_TEST(mpq_get_of_a_truncated_frame_is_eio)
     ck_assert_msg(rc == MPQ_ERROR && err == EIO && msg == NULL,
                   "get of a frame cut short by end-of-file: %s (errno %s), expected "
                   "MPQ_ERROR with errno EIO and msg NULL", result_name(rc), strerror(err));
+}
+
+WB_TEST(mpq_get_of_a_frame_cut_in_its_data_is_eio)
+{
+    struct mpq q;
+    init_ok(&q, 2);
+    /* A whole length (10 bytes to come), then 3 of them, then no writer left. */
+    size_t len = 10;
+    ck_assert_int_eq(wb_write_full(q.write_fd, &len, sizeof len), 0);
+    ck_assert_int_eq(wb_write_full(q.write_fd, "abc", 3), 0);
+    close(q.write_fd);
+    q.write_fd = -1;
+    void *msg = (void *)1;
+    errno = EINTR; /* left over from an earlier interrupted call: end-of-file must still
+                    * end the read, only a read that failed with EINTR is retried */
+    ssize_t rc = mpq_get(&q, &msg, true, GUARD);
+    int err = errno;
+    mpq_close(&q);
+    ck_assert_msg(rc == MPQ_ERROR && err == EIO && msg == NULL,
+                  "get of a frame whose data is cut short by end-of-file: %s (errno %s), "
+                  "expected MPQ_ERROR with errno EIO and msg NULL (and the buffer freed)",
+                  result_name(rc), strerror(err));
 }

@@ -1,11 +1,14 @@
 /* test_conn.c - pins every promise of conn.h. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
 #include "conn.h"
+#include "conn_poll.h"
+#include "message.h"
 #include "pipe_helpers.h"
 #include "wb_test.h"
 
@@ -113,4 +116,53 @@ WB_TEST(close_twice_is_harmless)
                   strerror(errno));
     ck_assert_msg(lowest_free_fd() == after_first, "the second conn_close closed something");
     ck_assert_int_eq(conn_close(&b), 0);
+}
+
+/* Sends text on from, polls and receives it on to; true when it arrived whole. */
+static bool message_crosses(struct conn *from, struct conn *to, const char *text)
+{
+    size_t n = strlen(text), len = 0;
+    void *msg = NULL;
+    bool ok = conn_send(from, text, n) == 0 && conn_poll(to, 0) == 1 &&
+              conn_recv(to, &msg, &len) == CONN_MESSAGE && len == n &&
+              memcmp(msg, text, n) == 0;
+    free(msg);
+    return ok;
+}
+
+/* Closes c, which holds descriptor 0; true when 0 is closed and c marked closed. */
+static bool closes_descriptor_0(struct conn *c)
+{
+    int rc = conn_close(c);
+    errno = 0;
+    bool closed = fcntl(0, F_GETFD) == -1 && errno == EBADF;
+    return rc == 0 && closed && c->fd == -1;
+}
+
+WB_TEST(end_on_descriptor_0_is_an_open_end)
+{
+    close(0); /* the test's standard input: 0 is now the lowest free descriptor */
+    struct conn r, w;
+    open_pipe(&r, &w, false);
+    ck_assert_msg(r.fd == 0, "the read end should have the lowest free descriptor, 0; it "
+                             "has %d", r.fd);
+    bool received = message_crosses(&w, &r, "zero");
+    bool closed = closes_descriptor_0(&r);
+    conn_close(&w);
+    ck_assert_msg(received, "a message sent to a one-way read end on descriptor 0 did not "
+                            "arrive: 0 is a valid descriptor, only a negative fd means closed");
+    ck_assert_msg(closed, "conn_close of an end on descriptor 0 must close it and set fd to "
+                          "-1: 0 is a valid descriptor, only a negative fd means closed");
+    struct conn a, b;
+    open_pipe(&a, &b, true);
+    ck_assert_msg(a.fd == 0, "c1 of a duplex pipe should have the lowest free descriptor, 0; "
+                             "it has %d", a.fd);
+    bool sent = message_crosses(&a, &b, "from zero");
+    bool answered = message_crosses(&b, &a, "to zero");
+    conn_close(&a);
+    conn_close(&b);
+    ck_assert_msg(sent && answered,
+                  "a duplex end on descriptor 0: a message %s from it, and %s to it; 0 is a "
+                  "valid descriptor, only a negative fd means closed",
+                  sent ? "went" : "did not go", answered ? "came" : "did not come");
 }

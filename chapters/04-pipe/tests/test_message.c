@@ -4,6 +4,8 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "message.h"
@@ -360,6 +362,53 @@ WB_TEST(too_large_message_is_emsgsize)
     conn_close(&b);
     ck_assert_msg(ready == 0, "a refused message must not write anything (not even its "
                               "header)");
+}
+
+/* The process's address space in bytes (VmSize), or 0 when it cannot be read. */
+static unsigned long long address_space(void)
+{
+    FILE *status = fopen("/proc/self/status", "re");
+    unsigned long long kib = 0;
+    char line[256];
+    while (status != NULL && fgets(line, sizeof line, status) != NULL)
+        if (sscanf(line, "VmSize: %llu kB", &kib) == 1)
+            break;
+    if (status != NULL)
+        fclose(status);
+    return kib * 1024;
+}
+
+WB_TEST(largest_message_is_not_too_large)
+{
+    ignore_sigpipe();
+    struct conn r, w;
+    open_pipe(&r, &w, false);
+    conn_close(&r); /* no reader: the send fails once it writes, whatever its size */
+    /* CONN_MAX_MESSAGE readable bytes that use no memory (every page is the zero page),
+     * and room for little more in the address space, so that a copy of the message
+     * fails (ENOMEM) instead of filling memory. */
+    void *buf = mmap(NULL, CONN_MAX_MESSAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS |
+                     MAP_NORESERVE, -1, 0);
+    ck_assert_msg(buf != MAP_FAILED, "mmap of %zu bytes failed: %s", CONN_MAX_MESSAGE,
+                  strerror(errno));
+    unsigned long long used = address_space();
+    ck_assert_msg(used > 0, "cannot read VmSize in /proc/self/status");
+    struct rlimit old, low;
+    ck_assert_int_eq(getrlimit(RLIMIT_AS, &old), 0);
+    low = (struct rlimit){(rlim_t)(used + 1024ULL * MIB), old.rlim_max};
+    if (old.rlim_cur != RLIM_INFINITY && old.rlim_cur < low.rlim_cur)
+        low.rlim_cur = old.rlim_cur;
+    ck_assert_int_eq(setrlimit(RLIMIT_AS, &low), 0);
+    errno = 0;
+    int rc = conn_send(&w, buf, CONN_MAX_MESSAGE);
+    int err = errno;
+    setrlimit(RLIMIT_AS, &old);
+    munmap(buf, CONN_MAX_MESSAGE);
+    conn_close(&w);
+    ck_assert_msg(rc == -1 && err != EMSGSIZE,
+                  "conn_send of exactly CONN_MAX_MESSAGE bytes with no reader: got %d (errno "
+                  "%s), expected -1 with EPIPE: the largest message is allowed, only a longer "
+                  "one is EMSGSIZE", rc, strerror(err));
 }
 
 WB_TEST(send_to_closed_peer_is_epipe)

@@ -67,3 +67,44 @@ WB_TEST(racy_counter_loses_updates_but_never_gains)
     ck_assert_msg(total >= 1 && total <= 2000000, "the racy counter gave %ld: lost updates make "
                   "it smaller than 2000000, never larger", total);
 }
+
+WB_TEST(counters_release_descriptors_and_shared_memory)
+{
+    int fds = wb_count_fds(), shared = wb_count_shared_mappings();
+    errno = EINTR; /* left over from an earlier interrupted call, and copied into each
+                    * child: end-of-file on the start gate must still end its read */
+    long racy = counter_run_racy(1, 1000); /* one process alone loses nothing */
+    wb_exit_if_stray();
+    int racy_fds = wb_count_fds(), racy_shared = wb_count_shared_mappings();
+    errno = EINTR;
+    long total = counter_run_locked(2, 1000);
+    wb_exit_if_stray();
+    int locked_fds = wb_count_fds(), locked_shared = wb_count_shared_mappings();
+    ck_assert_msg(racy == 1000, "the racy counter with 1 process x 1000 increments gave %ld, "
+                  "expected 1000: a process alone loses no update", racy);
+    ck_assert_msg(total == 2000, "2 processes x 1000 increments under the lock: %ld, expected "
+                  "2000", total);
+    ck_assert_msg(racy_fds == fds && racy_shared == shared,
+                  "counter_run_racy left %d descriptor(s) open and %d shared mapping(s) "
+                  "mapped", racy_fds - fds, racy_shared - shared);
+    ck_assert_msg(locked_fds == fds && locked_shared == shared,
+                  "counter_run_locked left %d descriptor(s) open and %d shared mapping(s) "
+                  "mapped: close the start gate's two ends, free the lock, unmap the counter",
+                  locked_fds - fds, locked_shared - shared);
+}
+
+WB_TEST(counter_fork_failure_is_forks_errno)
+{
+    int fds = wb_count_fds(), shared = wb_count_shared_mappings();
+    wb_fail_forks(EAGAIN); /* from here on, every fork of this process fails */
+    errno = 0;
+    long total = counter_run_locked(2, 1000);
+    int err = errno;
+    int fds_after = wb_count_fds(), shared_after = wb_count_shared_mappings();
+    ck_assert_msg(total == -1 && err == EAGAIN,
+                  "when fork fails: got %ld (errno %s), expected -1 with fork's errno EAGAIN",
+                  total, strerror(err));
+    ck_assert_msg(fds_after == fds && shared_after == shared,
+                  "when fork fails, counter_run_locked left %d descriptor(s) open and %d "
+                  "shared mapping(s) mapped", fds_after - fds, shared_after - shared);
+}

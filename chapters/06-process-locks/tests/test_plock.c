@@ -151,3 +151,18 @@ WB_TEST(acquire_by_the_holder_is_edeadlk)
     ck_assert_msg(nonblocking == 0, "acquire(block=False) by the holder: got %d, expected 0 "
                   "(as in Python)", nonblocking);
 }
+
+WB_TEST(lock_free_unmaps_it)
+{
+    int before = wb_count_shared_mappings();
+    struct plock *l = plock_new();
+    ck_assert_msg(l != NULL, "plock_new returned NULL (errno %s)", strerror(errno));
+    int during = wb_count_shared_mappings();
+    plock_free(l);
+    plock_free(NULL); /* ignored */
+    int after = wb_count_shared_mappings();
+    ck_assert_msg(during == before + 1, "plock_new made %d shared mappings, expected 1",
+                  during - before);
+    ck_assert_msg(after == before, "after plock_free, %d shared mapping(s) of the lock are "
+                                   "still mapped: free must unmap it", after - before);
+}

@@ -210,3 +210,18 @@ WB_TEST(semaphore_holders_reach_but_never_exceed_the_limit)
     ck_assert_msg(value == LIMIT, "after every holder released, the value is %d, expected %d",
                   value, LIMIT);
 }
+
+WB_TEST(semaphore_free_unmaps_it)
+{
+    int before = wb_count_shared_mappings();
+    struct psem *s = psem_new(2);
+    ck_assert_msg(s != NULL, "psem_new returned NULL (errno %s)", strerror(errno));
+    int during = wb_count_shared_mappings();
+    psem_free(s);
+    psem_free(NULL); /* ignored */
+    int after = wb_count_shared_mappings();
+    ck_assert_msg(during == before + 1, "psem_new made %d shared mappings, expected 1",
+                  during - before);
+    ck_assert_msg(after == before, "after psem_free, %d shared mapping(s) of the semaphore are "
+                                   "still mapped: free must unmap it", after - before);
+}

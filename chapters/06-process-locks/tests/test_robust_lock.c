@@ -151,3 +151,17 @@ WB_TEST(consistent_without_owner_death_is_einval)
                   "did not die: got %d (errno %s), expected -1 with EINVAL", rc,
                   strerror(saved));
 }
+
+WB_TEST(robust_lock_free_unmaps_it)
+{
+    int before = wb_count_shared_mappings();
+    struct robust_lock *l = new_lock();
+    int during = wb_count_shared_mappings();
+    robust_lock_free(l);
+    robust_lock_free(NULL); /* ignored */
+    int after = wb_count_shared_mappings();
+    ck_assert_msg(during == before + 1, "robust_lock_new made %d shared mappings, expected 1",
+                  during - before);
+    ck_assert_msg(after == before, "after robust_lock_free, %d shared mapping(s) of the lock "
+                                   "are still mapped: free must unmap it", after - before);
+}
