@@ -3,6 +3,8 @@
 #   make deps                 install the Debian/Ubuntu packages below (sudo when not root)
 #   make                      build the grader as bin/grade
 #   make grade [CH=01] [SUBMISSION=dir] [JSON=grade.json]
+#   make hint CH=09 [EX=lock]  the next hint of an exercise (without EX: which have hints)
+#   make list                 the chapters, each one's last score, a bar over the workbook
 #   make test                 the grader's tests, the solutions, the skeletons, the fixtures,
 #                             the student template and the student workflow
 #   make student-template DEST=dir [WORKBOOK_REPOSITORY=owner/name] [WORKBOOK_REF=commit]
@@ -43,6 +45,7 @@ HEADERS := $(wildcard grader/src/*.h grader/harness/*.h)
 
 SUBMISSION ?= .
 JSON ?= grade.json
+PROGRESS ?= .workbook-progress.json
 CH ?=
 DEST ?=
 WORKBOOK_REPOSITORY ?=
@@ -61,7 +64,7 @@ define workbook_only
   { echo "make $@: this is a student's copy of the workbook; run it in the workbook"; exit 2; }
 endef
 
-.PHONY: all deps grade test unit-tests verdict-tests verdict-tests-clang template-tests \
+.PHONY: all deps grade hint list test unit-tests verdict-tests verdict-tests-clang template-tests \
         workflow-tests student-template lint-workflows ci-node mutants mutants-declared clean
 # Each entry point installs what is missing first, then builds in a fresh make: the
 # compiler flags come from pkg-config, which a fresh machine only has after deps.
@@ -83,7 +86,14 @@ build/%.o: %.c $(HEADERS) Makefile
 
 grade: deps
 	@$(MAKE) --no-print-directory bin/grade
-	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) --json $(JSON)
+	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) --json $(JSON) \
+		--progress $(PROGRESS)
+
+hint: bin/grade
+	@bin/grade --progress $(PROGRESS) --hint $(or $(CH),$(error make hint needs CH=NN)) $(EX)
+
+list: bin/grade
+	@bin/grade --progress $(PROGRESS) --list
 
 build/unit-tests: $(UNIT_SRC) $(LIB_OBJ) $(HEADERS) grader/harness/wb_confine.c
 	$(CC) $(CFLAGS) -o $@ $(UNIT_SRC) grader/harness/wb_confine.c $(LIB_OBJ) $(LDLIBS) $(RUNNER_LIBS)

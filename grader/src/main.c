@@ -3,6 +3,9 @@
  *   grade [--submission DIR] [--chapter N]... [--json FILE] [--keep] [--root DIR]
  *         [--sandbox auto|require|off] [--sandbox-info] [--summary FILE]
  *         [--annotations FILE|-] [--classroom FILE] [--fail-under PERCENT]
+ *         [--progress FILE]
+ *   grade --list [--progress FILE]
+ *   grade --hint N [EXERCISE] [--progress FILE]
  *
  * Exit status: 0 whenever grading ran (whatever the score), 1 when the score is below
  * --fail-under, 2 when grading could not run. */
@@ -18,12 +21,16 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "progress.h"
+#include "student_commands.h"
 
 enum { EXIT_BELOW_PASS_MARK = 1, EXIT_CANNOT_GRADE = 2, MAX_CHANGES_SHOWN = 20 };
 
 struct options {
     char *root, *submission, *json_path, *workdir, *chapters_dir;
     char *summary_path, *annotations_path, *classroom_path;
+    char *progress_path; /* the student's progress file: recorded when given */
+    char *hint_chapter, *hint_exercise;
     double fail_under; /* a percentage; negative when not given */
     char **chapters;
     size_t n_chapters;
@@ -39,7 +46,16 @@ static const char usage_text[] =
     "                    chapters/ (default: the workbook's own chapters/)\n"
     "  --chapter N       grade only chapter N: 1, 01 or 01-fork (repeatable)\n"
     "  --json FILE       also write the report as JSON\n"
-    "  --list            list the chapters and exit\n"
+    "  --list            list the chapters, with each one's last score from the\n"
+    "                    progress file, and exit\n"
+    "  --hint N [EXERCISE]\n"
+    "                    show the next hint of an exercise of chapter N (its number\n"
+    "                    or file: 1, lock.c, lock), one more each time; without\n"
+    "                    EXERCISE, list the exercises that have hints\n"
+    "  --progress FILE   the student's progress file: each grading of a whole chapter\n"
+    "                    records its score there, and --hint its hints shown (default\n"
+    "                    for --list and --hint: .workbook-progress.json here; make\n"
+    "                    grade passes it)\n"
     "  --keep            keep the work folder (builds, logs) and print where it is\n"
     "  --workdir DIR     build and run in DIR instead of a fresh temporary folder\n"
     "  --root DIR        the workbook (default: the folder above this program's bin/)\n"
@@ -115,7 +131,8 @@ static struct options parse_options(int argc, char **argv)
         {"chapters", required_argument, 0, 'D'},   {"sandbox", required_argument, 0, 'S'},
         {"sandbox-info", no_argument, 0, 'I'},     {"summary", required_argument, 0, 'M'},
         {"annotations", required_argument, 0, 'A'}, {"classroom", required_argument, 0, 'G'},
-        {"fail-under", required_argument, 0, 'F'},
+        {"fail-under", required_argument, 0, 'F'}, {"hint", required_argument, 0, 'H'},
+        {"progress", required_argument, 0, 'P'},
         {0, 0, 0, 0}};
     struct options o = {.colour = -1, .fail_under = -1};
     o.chapters = xcalloc((size_t)argc, sizeof *o.chapters);
@@ -138,10 +155,14 @@ static struct options parse_options(int argc, char **argv)
         case 'A': o.annotations_path = optarg; break;
         case 'G': o.classroom_path = optarg; break;
         case 'F': o.fail_under = parse_percent(optarg); break;
+        case 'H': o.hint_chapter = optarg; break;
+        case 'P': o.progress_path = optarg; break;
         case 'h': fputs(usage_text, stdout); exit(0);
         default: fputs(usage_text, stderr); exit(EXIT_CANNOT_GRADE);
         }
     }
+    if (o.hint_chapter && optind < argc)
+        o.hint_exercise = argv[optind++];
     if (optind < argc)
         cannot_grade("unexpected argument '%s' (see grade --help)", argv[optind]);
     return o;
@@ -311,19 +332,50 @@ static int write_reports(const struct options *o, const struct chapter_result *r
     return EXIT_BELOW_PASS_MARK;
 }
 
-static void list_chapters(const struct chapter *chs, size_t n)
+enum { PROGRESS_ALWAYS, PROGRESS_WHEN_GIVEN };
+
+/* Opens the progress file: --progress, or (when) the default one here. */
+static bool open_progress(const struct options *o, int when, struct progress *p)
 {
-    for (size_t i = 0; i < n; i++) {
-        if (chs[i].load_error) {
-            printf("%-22s BROKEN: %s\n", chs[i].id, chs[i].load_error);
-            continue;
-        }
-        double points = chs[i].helgrind.points + chs[i].memcheck.points;
-        for (size_t k = 0; k < chs[i].n_tests; k++)
-            points += chs[i].tests[k].points;
-        printf("%-22s %-52s %3zu tests %5g points\n", chs[i].id, chs[i].title, chs[i].n_tests,
-               points);
-    }
+    const char *path = o->progress_path;
+    if (path == NULL && when == PROGRESS_ALWAYS)
+        path = ".workbook-progress.json";
+    if (path == NULL)
+        return false;
+    char err[1024];
+    if (progress_load(path, p, err, sizeof err) < 0)
+        cannot_grade("%s", err);
+    return true;
+}
+
+/* Records each chapter graded in the progress file, when there is one. */
+static void record_progress(const struct options *o, const struct chapter_result *rs, size_t n)
+{
+    struct progress p;
+    if (n == 0 || !open_progress(o, PROGRESS_WHEN_GIVEN, &p))
+        return;
+    for (size_t i = 0; i < n; i++)
+        progress_record(&p, &rs[i]);
+    char err[1024];
+    if (progress_save(&p, err, sizeof err) < 0)
+        fprintf(stderr, "grade: %s\n", err);
+    progress_free(&p);
+}
+
+/* grade --hint N [EXERCISE]; returns the exit status. */
+static int show_hint(const struct options *o, const struct chapter *chs, size_t n)
+{
+    const struct chapter *ch = chapter_find(chs, n, o->hint_chapter);
+    if (ch == NULL)
+        cannot_grade("no chapter '%s' (grade --list shows them)", o->hint_chapter);
+    struct progress p;
+    open_progress(o, PROGRESS_ALWAYS, &p);
+    char err[1024];
+    int rc = student_hint(stdout, ch, o->hint_exercise, &p, err, sizeof err);
+    progress_free(&p);
+    if (rc < 0)
+        cannot_grade("%s", err);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -342,9 +394,15 @@ int main(int argc, char **argv)
     if (chapters_load_all(chapters_dir, &chs, &n_chs, err, sizeof err) < 0)
         cannot_grade("%s", err);
     if (o.list) {
-        list_chapters(chs, n_chs);
+        struct progress p;
+        bool have = open_progress(&o, PROGRESS_ALWAYS, &p);
+        student_list(stdout, chs, n_chs, have ? &p : NULL);
+        if (have)
+            progress_free(&p);
         return 0;
     }
+    if (o.hint_chapter)
+        return show_hint(&o, chs, n_chs);
     /* Nothing in a sandbox may ptrace the grader or write its memory through /proc. */
     prctl(PR_SET_DUMPABLE, 0);
     struct sandbox box;
@@ -381,6 +439,8 @@ int main(int argc, char **argv)
         report_chapter_terminal(stdout, &results[done], colour);
         fflush(stdout);
     }
+    if (!command_interrupted()) /* else the last chapter was graded in part */
+        record_progress(&o, results, done);
     int status = 0;
     if (command_interrupted()) {
         fprintf(stderr, "grade: interrupted\n");
