@@ -5,6 +5,7 @@
 #   make grade [CH=01] [SUBMISSION=dir] [JSON=grade.json]
 #   make hint CH=09 [EX=lock]  the next hint of an exercise (without EX: which have hints)
 #   make list                 the chapters, each one's last score, a bar over the workbook
+#   make watch [CH=01]        grade a chapter again each time one of its files is saved
 #   make test                 the grader's tests, the solutions, the skeletons, the fixtures,
 #                             the student template and the student workflow
 #   make student-template DEST=dir [WORKBOOK_REPOSITORY=owner/name] [WORKBOOK_REF=commit]
@@ -64,7 +65,7 @@ define workbook_only
   { echo "make $@: this is a student's copy of the workbook; run it in the workbook"; exit 2; }
 endef
 
-.PHONY: all deps grade hint list test unit-tests verdict-tests verdict-tests-clang template-tests \
+.PHONY: all deps grade watch hint list test unit-tests verdict-tests verdict-tests-clang template-tests \
         workflow-tests student-template lint-workflows ci-node mutants mutants-declared clean
 # Each entry point installs what is missing first, then builds in a fresh make: the
 # compiler flags come from pkg-config, which a fresh machine only has after deps.
@@ -88,6 +89,10 @@ grade: deps
 	@$(MAKE) --no-print-directory bin/grade
 	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) --json $(JSON) \
 		--progress $(PROGRESS)
+
+watch: deps
+	@$(MAKE) --no-print-directory bin/grade
+	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) --progress $(PROGRESS) --watch
 
 hint: bin/grade
 	@bin/grade --progress $(PROGRESS) --hint $(or $(CH),$(error make hint needs CH=NN)) $(EX)

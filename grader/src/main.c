@@ -4,6 +4,7 @@
  *         [--sandbox auto|require|off] [--sandbox-info] [--summary FILE]
  *         [--annotations FILE|-] [--classroom FILE] [--fail-under PERCENT]
  *         [--progress FILE]
+ *   grade --watch [--chapter N]... [--progress FILE]
  *   grade --list [--progress FILE]
  *   grade --hint N [EXERCISE] [--progress FILE]
  *
@@ -23,6 +24,7 @@
 #include "command.h"
 #include "progress.h"
 #include "student_commands.h"
+#include "watch.h"
 
 enum { EXIT_BELOW_PASS_MARK = 1, EXIT_CANNOT_GRADE = 2, MAX_CHANGES_SHOWN = 20 };
 
@@ -34,7 +36,7 @@ struct options {
     double fail_under; /* a percentage; negative when not given */
     char **chapters;
     size_t n_chapters;
-    bool keep, list, sandbox_info;
+    bool keep, list, sandbox_info, watch, watch_poll;
     enum sandbox_mode sandbox;
     int colour; /* 1 on, 0 off, -1 when stdout is a terminal and NO_COLOR is unset */
 };
@@ -52,6 +54,9 @@ static const char usage_text[] =
     "                    show the next hint of an exercise of chapter N (its number\n"
     "                    or file: 1, lock.c, lock), one more each time; without\n"
     "                    EXERCISE, list the exercises that have hints\n"
+    "  --watch           grade a chapter again each time one of its student files is\n"
+    "                    saved (with --chapter: only those chapters); Ctrl-C stops\n"
+    "  --watch-poll      like --watch, noticing saves by polling instead of inotify\n"
     "  --progress FILE   the student's progress file: each grading of a whole chapter\n"
     "                    records its score there, and --hint its hints shown (default\n"
     "                    for --list and --hint: .workbook-progress.json here; make\n"
@@ -132,7 +137,8 @@ static struct options parse_options(int argc, char **argv)
         {"sandbox-info", no_argument, 0, 'I'},     {"summary", required_argument, 0, 'M'},
         {"annotations", required_argument, 0, 'A'}, {"classroom", required_argument, 0, 'G'},
         {"fail-under", required_argument, 0, 'F'}, {"hint", required_argument, 0, 'H'},
-        {"progress", required_argument, 0, 'P'},
+        {"progress", required_argument, 0, 'P'}, {"watch", no_argument, 0, 'W'},
+        {"watch-poll", no_argument, 0, 'Q'},
         {0, 0, 0, 0}};
     struct options o = {.colour = -1, .fail_under = -1};
     o.chapters = xcalloc((size_t)argc, sizeof *o.chapters);
@@ -157,6 +163,8 @@ static struct options parse_options(int argc, char **argv)
         case 'F': o.fail_under = parse_percent(optarg); break;
         case 'H': o.hint_chapter = optarg; break;
         case 'P': o.progress_path = optarg; break;
+        case 'W': o.watch = true; break;
+        case 'Q': o.watch = o.watch_poll = true; break;
         case 'h': fputs(usage_text, stdout); exit(0);
         default: fputs(usage_text, stderr); exit(EXIT_CANNOT_GRADE);
         }
@@ -362,6 +370,55 @@ static void record_progress(const struct options *o, const struct chapter_result
     progress_free(&p);
 }
 
+static void print_watching(const struct watch *w, size_t n_chapters)
+{
+    printf("\nWatching the student files of %zu chapter(s) (%s): save one to grade its chapter "
+           "again; Ctrl-C stops.\n",
+           n_chapters, watch_method(w));
+    fflush(stdout);
+}
+
+/* grade --watch: grades the chapter of each student file saved, until interrupted. */
+static void watch_and_grade(const struct options *o, const struct grade_config *cfg,
+                            const struct chapter **sel, size_t n_sel, bool colour)
+{
+    size_t n = 0;
+    for (size_t c = 0; c < n_sel; c++)
+        n += sel[c]->n_student_files;
+    char **files = xcalloc(n + 1, sizeof *files);
+    size_t *chapter_of = xcalloc(n + 1, sizeof *chapter_of);
+    n = 0;
+    for (size_t c = 0; c < n_sel; c++)
+        for (size_t f = 0; f < sel[c]->n_student_files; f++) {
+            files[n] = xasprintf("%s/%s/%s", cfg->submission, sel[c]->id,
+                                 sel[c]->student_files[f]);
+            chapter_of[n++] = c;
+        }
+    struct watch *w = watch_start((const char *const *)files, n, o->watch_poll);
+    print_watching(w, n_sel);
+    int saved;
+    while ((saved = watch_next(w)) >= 0 && !command_interrupted()) {
+        const struct chapter *ch = sel[chapter_of[saved]];
+        if (isatty(STDOUT_FILENO))
+            fputs("\033[H\033[2J", stdout); /* a clear screen for each grading */
+        printf("%s saved: grading %s\n", files[saved], ch->id);
+        fflush(stdout);
+        struct chapter_result r;
+        grade_chapter(cfg, ch, &r);
+        if (!command_interrupted()) {
+            report_chapter_terminal(stdout, &r, colour);
+            record_progress(o, &r, 1);
+            print_watching(w, n_sel);
+        }
+        chapter_result_free(&r);
+    }
+    watch_free(w);
+    for (size_t i = 0; i < n; i++)
+        free(files[i]);
+    free(files);
+    free(chapter_of);
+}
+
 /* grade --hint N [EXERCISE]; returns the exit status. */
 static int show_hint(const struct options *o, const struct chapter *chs, size_t n)
 {
@@ -434,6 +491,11 @@ int main(int argc, char **argv)
     report_sandbox_terminal(stdout, &box, colour);
     struct chapter_result *results = xcalloc(n_sel, sizeof *results);
     size_t done = 0;
+    if (o.watch) {
+        watch_and_grade(&o, &cfg, sel, n_sel, colour);
+        done = n_sel; /* nothing more to grade: skip the loop below */
+        n_sel = 0;
+    }
     for (; done < n_sel && !command_interrupted(); done++) {
         grade_chapter(&cfg, sel[done], &results[done]);
         report_chapter_terminal(stdout, &results[done], colour);

@@ -70,7 +70,7 @@ static void print_exercises(FILE *out, const struct chapter *ch, const struct hi
         const struct exercise_hints *e = hints_find(set, ch, ch->student_files[f]);
         size_t shown = e ? progress_hints_shown(p, ch->id, ch->student_files[f]) : 0;
         if (e)
-            fprintf(out, "  %zu. %-24s %zu of %zu shown\n", f + 1, ch->student_files[f],
+            fprintf(out, "  %zu. %s: %zu of %zu shown\n", f + 1, ch->student_files[f],
                     shown < e->n_hints ? shown : e->n_hints, e->n_hints);
     }
     fprintf(out, "Ask for the next one of an exercise with: grade --hint %02d EXERCISE "

@@ -71,7 +71,7 @@ START_TEST(broken_hints_cfg_is_named_with_its_line)
     assert_refused("hints = ( { file = \"src/lock.c\"; hints = [ \"a\" ]; },\n"
                    "          { file = \"src/lock.c\"; hints = [ \"b\" ]; } );\n",
                    "two entries");
-    assert_refused("hints = ( { file = \"src/lock.c\" hints = [ \"a\" ]; } );\n", "syntax error");
+    assert_refused("hints = ( { file = \"src/lock.c\"; hints = [ \"a\" ]; }\n", "syntax error");
 }
 END_TEST
 
@@ -127,13 +127,13 @@ START_TEST(hints_come_one_at_a_time_and_are_remembered)
     unit_write(dir, "hints.cfg", two_exercises);
     struct chapter ch = chapter_in(dir);
     char *path = path_join(dir, "progress.json");
-    assert_hint(&ch, NULL, path, "1. src/lock.c                0 of 3 shown");
+    assert_hint(&ch, NULL, path, "1. src/lock.c: 0 of 3 shown");
     assert_hint(&ch, "lock", path, "Hint 1 of 3 for 09-x src/lock.c:\n\n  l1\n");
     assert_hint(&ch, "2", path, "Hint 1 of 2 for 09-x src/rlock.c:\n\n  r1\n");
     assert_hint(&ch, "lock.c", path, "Hint 2 of 3 for 09-x src/lock.c:\n\n  l2\n");
     assert_hint(&ch, "1", path, "Hint 3 of 3 for 09-x src/lock.c:\n\n  l3\n");
     assert_hint(&ch, "lock", path, "No more hints for 09-x src/lock.c: all 3 were shown");
-    assert_hint(&ch, NULL, path, "1. src/lock.c                3 of 3 shown");
+    assert_hint(&ch, NULL, path, "1. src/lock.c: 3 of 3 shown");
     struct progress p;
     char err[256];
     ck_assert_int_eq(progress_load(path, &p, err, sizeof err), 0);
