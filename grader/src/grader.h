@@ -112,6 +112,7 @@ struct review_flag {
 struct chapter_result {
     const struct chapter *chapter;
     enum chapter_status status;
+    bool metadata_broken; /* not graded because its metadata is: grade exits with 2 */
     char *message; /* compiler errors or why the chapter could not be graded */
     char **notes;  /* things the student should know beyond the test lines */
     size_t n_notes;

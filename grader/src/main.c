@@ -203,6 +203,7 @@ static void grade_chapter(const struct grade_config *cfg, const struct chapter *
     chapter_result_init(r, ch);
     if (ch->load_error) {
         r->status = CHAPTER_ERROR;
+        r->metadata_broken = true;
         r->message = xasprintf("not graded: its metadata is broken: %s", ch->load_error);
         return;
     }
@@ -311,6 +312,20 @@ static int write_reports(const struct options *o, const struct chapter_result *r
     return EXIT_BELOW_PASS_MARK;
 }
 
+/* True when a chapter was not graded because its metadata is broken (then grade exits
+ * with 2, as for any other reason grading could not run), saying which on stderr. */
+static bool metadata_broken(const struct chapter_result *rs, size_t n)
+{
+    bool any = false;
+    for (size_t i = 0; i < n; i++)
+        if (rs[i].metadata_broken) {
+            fprintf(stderr, "grade: %s was not graded: its metadata is broken (exit status 2)\n",
+                    rs[i].chapter->id);
+            any = true;
+        }
+    return any;
+}
+
 static void list_chapters(const struct chapter *chs, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -388,6 +403,8 @@ int main(int argc, char **argv)
     } else {
         report_total_terminal(stdout, results, done, colour);
         status = write_reports(&o, results, done, &box, &ctx);
+        if (metadata_broken(results, done))
+            status = EXIT_CANNOT_GRADE;
     }
     if (o.keep)
         printf("Work folder kept: %s\n", cfg.workdir);

@@ -439,6 +439,7 @@ int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
         /* every declared test is missing from tests/: each one's message says so */
     } else if (defined == -2) {
         r->status = CHAPTER_ERROR;
+        r->metadata_broken = true;
         chapter_result_fail_all(r, TEST_ERROR, "not graded: a test is not declared");
         rc = -1;
     } else if (defined < 0) {

@@ -24,6 +24,9 @@
  *                     that other activity on the machine cannot fail a fixture)
  *   needs             [sandbox layers]: when bin/grade --sandbox-info says one is
  *                     missing, the fixture is skipped (not run, not counted as passed)
+ *   args              more bin/grade options, e.g. "--test lock_ --show-output"
+ *   exit_status       bin/grade's expected exit status (default 0); the report must
+ *                     be written whatever it is
  *   expect            status, score, message (a string or strings, each contained),
  *                     message_any [one contained], message_lacks [in no message of the
  *                     chapter, its tests or its notes], tests { name: { status,
@@ -32,7 +35,10 @@
  *                     errors, kind, where, message } }, no_process_named [...],
  *                     max_seconds (the whole bin/grade run, wall clock), no_path [glob
  *                     patterns that must match nothing after grading], max_file_bytes
- *                     (no larger file left in the grading's TMPDIR, nor new in /tmp)
+ *                     (no larger file left in the grading's TMPDIR, nor new in /tmp),
+ *                     output [each in the terminal output], output_lacks [none in it],
+ *                     output_max_lines, partial (the report's "partial"), test_names
+ *                     [exactly the tests the report lists, in order]
  * Every fixture is graded with a TMPDIR of its own, removed afterwards; what a hostile
  * fixture leaves behind is reported, then removed so that it cannot fail the next.
  *
@@ -111,7 +117,9 @@ struct grade_run {
     pid_t pid;
     bool ended;
     int status; /* its wait status, once ended */
+    int want_status; /* the exit status expected of it */
     char *dir;
+    char *output; /* what it printed, once waited for (the caller frees it) */
 };
 
 /* In the child: runs cmd, writes its wall time to seconds_path, and ends with its exit
@@ -171,18 +179,18 @@ static json_t *grade_wait(struct grade_run *g, double *seconds, char **problem)
     }
     char *log = path_join(g->dir, "grade.log"), *json = path_join(g->dir, "report.json");
     char *time_path = path_join(g->dir, "seconds");
-    char *output = read_text_file(log, 8192), *time_text = read_text_file(time_path, 64);
+    char *output = read_text_file(log, 1 << 20), *time_text = read_text_file(time_path, 64);
     json_error_t error;
     json_t *report = NULL;
-    if (!WIFEXITED(g->status) || WEXITSTATUS(g->status) != 0)
-        *problem = xasprintf("bin/grade failed (status %d):\n%s", g->status,
-                             output ? output : "");
+    if (!WIFEXITED(g->status) || WEXITSTATUS(g->status) != g->want_status)
+        *problem = xasprintf("bin/grade exited with wait status %d, expected exit status "
+                             "%d:\n%.8192s", g->status, g->want_status, output ? output : "");
     else if ((report = json_load_file(json, 0, &error)) == NULL)
         *problem = xasprintf("no JSON report: %s", error.text);
     if (seconds)
         *seconds = time_text ? strtod(time_text, NULL) : -1;
     free(time_text);
-    free(output);
+    g->output = output;
     free(time_path);
     free(json);
     free(log);
@@ -199,6 +207,7 @@ static json_t *grade_in(const char *chapters, const char *submission, const char
     struct grade_run g = grade_start(chapters, submission, chapter_args, tmpdir);
     char *problem = NULL;
     json_t *report = grade_wait(&g, NULL, &problem);
+    free(g.output);
     ck_assert_msg(report != NULL, "%s", problem);
     return report;
 }
@@ -818,6 +827,7 @@ static char *grade_honest_during(struct grade_run *honest, struct grade_run *fix
     for (int round = 1;; round++) {
         char *problem = NULL;
         json_t *report = grade_wait(honest, NULL, &problem);
+        free(honest->output);
         json_t *ch = find_chapter(report, id);
         char *why = problem ? problem
                     : ch    ? not_full_marks(ch)
@@ -838,20 +848,24 @@ static char *grade_honest_during(struct grade_run *honest, struct grade_run *fix
 }
 
 /* Grades the fixture's submission in tmpdir and returns the report (NULL, with
- * *problem, when grade failed) and in *seconds how long it took. With
- * concurrent_honest, honest gradings run meanwhile; *honest gets their first problem. */
+ * *problem, when grade failed), in *seconds how long it took and in *output what it
+ * printed. With concurrent_honest, honest gradings run meanwhile; *honest gets their
+ * first problem. */
 static json_t *grade_fixture(json_t *spec, const char *submission, const char *tmpdir,
-                             double *seconds, char **problem, char **honest)
+                             double *seconds, char **problem, char **honest, char **output)
 {
     const char *honest_id = str(spec, "concurrent_honest");
     char *honest_args = xasprintf("--chapter '%s'", honest_id), *args = chapter_args(spec);
+    append(&args, " %s", str(spec, "args"));
     struct grade_run first = {0};
     if (honest_id[0] != '\0') /* started just before the fixture's */
         first = grade_start(chapters_of(spec), str(spec, "base"), honest_args, tmpdir);
     struct grade_run g = grade_start(chapters_of(spec), submission, args, tmpdir);
+    g.want_status = (int)json_integer_value(json_object_get(spec, "exit_status"));
     if (honest_id[0] != '\0')
         *honest = grade_honest_during(&first, &g, spec, honest_args, tmpdir);
     json_t *report = grade_wait(&g, seconds, problem);
+    *output = g.output;
     free(args);
     free(honest_args);
     return report;
@@ -867,16 +881,57 @@ static json_t *load_spec(const char *fixture)
     return spec;
 }
 
+/* expect.output, output_lacks and output_max_lines against what bin/grade printed. */
+static void check_output(json_t *expect, const char *output)
+{
+    size_t i, lines = 0;
+    json_t *part;
+    json_array_foreach(json_object_get(expect, "output"), i, part)
+        expect_substring("the terminal output", output, text_of(part));
+    json_array_foreach(json_object_get(expect, "output_lacks"), i, part)
+        expect_lacks("the terminal output", output, text_of(part));
+    for (const char *c = output; *c; c++)
+        lines += *c == '\n';
+    json_t *max = json_object_get(expect, "output_max_lines");
+    ck_assert_msg(max == NULL || lines <= (size_t)json_integer_value(max),
+                  "the terminal output has %zu lines, more than %d:\n%s", lines,
+                  (int)json_integer_value(max), output);
+}
+
+/* expect.partial and expect.test_names: a narrowed grading's report. */
+static void check_selection(json_t *report, json_t *chapter, json_t *expect)
+{
+    json_t *partial = json_object_get(expect, "partial");
+    if (partial)
+        ck_assert_msg(json_equal(json_object_get(report, "partial"), partial),
+                      "the report's partial is %s, expected %s",
+                      json_dumps(json_object_get(report, "partial"), JSON_ENCODE_ANY),
+                      json_dumps(partial, JSON_ENCODE_ANY));
+    json_t *names = json_object_get(expect, "test_names");
+    if (names == NULL)
+        return;
+    json_t *got = json_array();
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(chapter, "tests"), i, t)
+        json_array_append_new(got, json_string(str(t, "name")));
+    ck_assert_msg(json_equal(got, names), "the report's tests are %s, expected %s",
+                  json_dumps(got, JSON_COMPACT), json_dumps(names, JSON_COMPACT));
+    json_decref(got);
+}
+
 /* The report's verdicts against expect, then the other chapters of the run. */
-static void check_report(json_t *report, json_t *spec, double seconds)
+static void check_report(json_t *report, json_t *spec, double seconds, const char *output)
 {
     json_t *expect = json_object_get(spec, "expect");
+    check_output(expect, output ? output : "");
     json_t *max = json_object_get(expect, "max_seconds");
     ck_assert_msg(max == NULL || (seconds >= 0 && seconds <= json_number_value(max)),
                   "the grading took %.1f s, more than %g s", seconds, json_number_value(max));
     json_t *chapter = find_chapter(report, str(spec, "chapter"));
     ck_assert_msg(chapter != NULL, "the report has no chapter %s", str(spec, "chapter"));
     check_expectations(chapter, expect);
+    check_selection(report, chapter, expect);
     check_also_chapters(report, spec);
 }
 
@@ -890,15 +945,17 @@ START_TEST(fixture_gets_expected_verdict)
     char *canary = json_is_true(json_object_get(spec, "canary")) ? canary_write() : NULL;
     time_t started = time(NULL);
     double seconds;
-    char *problem = NULL, *honest = NULL;
-    json_t *report = grade_fixture(spec, submission, tmpdir, &seconds, &problem, &honest);
+    char *problem = NULL, *honest = NULL, *output = NULL;
+    json_t *report = grade_fixture(spec, submission, tmpdir, &seconds, &problem, &honest,
+                                   &output);
     struct aftermath after = observe(spec, before, canary, tmpdir, started);
     remove_tree(tmpdir);
     remove_tree(submission);
     ck_assert_msg(report != NULL, "%s", problem);
     check_aftermath(&after);
     ck_assert_msg(honest == NULL, "%s", honest);
-    check_report(report, spec, seconds);
+    check_report(report, spec, seconds, output);
+    free(output);
     json_decref(report);
     json_decref(spec);
     free(canary);
