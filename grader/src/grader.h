@@ -20,6 +20,15 @@ struct test_spec {
     bool valgrind;  /* small enough to run under the chapter's valgrind analyses */
 };
 
+/* exercises.c: the tests/ file that defines a test ("tests/test_lock.c", NULL when none
+ * does) and the student files it exercises ("src/lock.c"), from that file's name or
+ * chapter.cfg's test_sources. */
+struct test_exercise {
+    char *source;
+    char **files;
+    size_t n_files;
+};
+
 struct chapter {
     char *id;    /* folder name, e.g. "01-fork" */
     int number;  /* leading number of the id */
@@ -29,6 +38,7 @@ struct chapter {
     size_t n_student_files;
     struct test_spec *tests;
     size_t n_tests;
+    struct test_exercise *exercises; /* one per test; NULL: not known */
     struct analysis_spec {
         bool on;
         double points; /* earned when the analysis finds nothing in the student's code */
@@ -49,6 +59,14 @@ struct chapter {
      * name is the mutant's id, "src/x.c:12:drop-close" */
     struct name_rule *equivalent_mutants;
     size_t n_equivalent_mutants;
+    /* test_sources = ( { source = "tests/t.c"; files = [ "src/a.c", ... ]; } ): the
+     * student files exercised by the tests of a tests/ file whose name does not say */
+    struct test_source {
+        char *source;
+        char **files;
+        size_t n_files;
+    } *test_sources;
+    size_t n_test_sources;
     char *load_error; /* set when chapter.cfg could not be read: then only id, number,
                          dir and title (the id) are set, and the chapter is not graded */
 };
@@ -63,6 +81,17 @@ void chapter_free(struct chapter *ch);
  * is no chapter at all. */
 int chapters_load_all(const char *chapters_dir, struct chapter **out, size_t *n, char *err,
                       size_t errlen);
+
+/* exercises.c: gives each test of ch its source and files, from the chapter's tests/
+ * and test_sources (chapter_load calls it). -1 with a message in err when test_sources
+ * names a file that is not a student file. */
+int exercises_assign(struct chapter *ch, char *err, size_t errlen);
+/* Whether test i of ch exercises the student file ("src/lock.c"). */
+bool test_exercises(const struct chapter *ch, size_t i, const char *student_file);
+/* "lock.c", "mpq_put.c, mpq_get.c": the files test i exercises, by name (to free). */
+char *exercise_label(const struct chapter *ch, size_t i);
+/* Whether tests i and j of ch exercise the same files. */
+bool same_exercise(const struct chapter *ch, size_t i, size_t j);
 
 /* Finds a chapter by "1", "01" or its folder name; NULL when none matches. */
 const struct chapter *chapter_find(const struct chapter *chs, size_t n, const char *key);
