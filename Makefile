@@ -2,7 +2,8 @@
 #
 #   make deps                 install the Debian/Ubuntu packages below (sudo when not root)
 #   make                      build the grader as bin/grade
-#   make grade [CH=01] [SUBMISSION=dir] [JSON=grade.json]
+#   make grade [CH=01] [SUBMISSION=dir] [JSON=grade.json] [TEST=prefix] [FILE=src/x.c]
+#              [ARGS="--verbose --show-output"]   (also inside a chapter folder: that chapter)
 #   make test                 the grader's tests, the solutions, the skeletons, the fixtures,
 #                             the student template and the student workflow
 #   make student-template DEST=dir [WORKBOOK_REPOSITORY=owner/name] [WORKBOOK_REF=commit]
@@ -44,6 +45,9 @@ HEADERS := $(wildcard grader/src/*.h grader/harness/*.h)
 SUBMISSION ?= .
 JSON ?= grade.json
 CH ?=
+TEST ?=
+FILE ?=
+ARGS ?=
 DEST ?=
 WORKBOOK_REPOSITORY ?=
 WORKBOOK_REF ?=
@@ -83,7 +87,8 @@ build/%.o: %.c $(HEADERS) Makefile
 
 grade: deps
 	@$(MAKE) --no-print-directory bin/grade
-	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) --json $(JSON)
+	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) \
+	  $(foreach t,$(TEST),--test $(t)) $(foreach f,$(FILE),--file $(f)) $(ARGS) --json $(JSON)
 
 build/unit-tests: $(UNIT_SRC) $(LIB_OBJ) $(HEADERS) grader/harness/wb_confine.c
 	$(CC) $(CFLAGS) -o $@ $(UNIT_SRC) grader/harness/wb_confine.c $(LIB_OBJ) $(LDLIBS) $(RUNNER_LIBS)

@@ -1,6 +1,7 @@
 /* main.c - the grade command: options, then the pipeline for each chapter.
  *
- *   grade [--submission DIR] [--chapter N]... [--json FILE] [--keep] [--root DIR]
+ *   grade [--submission DIR] [--chapter N]... [--test NAME]... [--file PATH]...
+ *         [--json FILE] [--keep] [--root DIR] [--verbose] [--show-output]
  *         [--sandbox auto|require|off] [--sandbox-info] [--summary FILE]
  *         [--annotations FILE|-] [--classroom FILE] [--fail-under PERCENT]
  *
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "live.h"
 
 enum { EXIT_BELOW_PASS_MARK = 1, EXIT_CANNOT_GRADE = 2, MAX_CHANGES_SHOWN = 20 };
 
@@ -27,7 +29,8 @@ struct options {
     double fail_under; /* a percentage; negative when not given */
     char **chapters;
     size_t n_chapters;
-    bool keep, list, sandbox_info;
+    struct selection selection; /* --test and --file */
+    bool keep, list, sandbox_info, verbose, show_output;
     enum sandbox_mode sandbox;
     int colour; /* 1 on, 0 off, -1 when stdout is a terminal and NO_COLOR is unset */
 };
@@ -38,6 +41,13 @@ static const char usage_text[] =
     "  --submission DIR  a folder shaped like chapters/, or a repository root holding\n"
     "                    chapters/ (default: the workbook's own chapters/)\n"
     "  --chapter N       grade only chapter N: 1, 01 or 01-fork (repeatable)\n"
+    "  --test NAME       grade only the tests whose name begins with NAME (repeatable);\n"
+    "                    a partial grading, its score not comparable to a full one\n"
+    "  --file PATH       grade only the tests of a student file: src/lock.c, lock.c or\n"
+    "                    chapters/09-thread-sync/src/lock.c (repeatable; partial)\n"
+    "  --verbose         every test on its own line, every name of a long list\n"
+    "  --show-output     under a failing test, what the code printed while it ran\n"
+    "                    (its first 4 KiB)\n"
     "  --json FILE       also write the report as JSON\n"
     "  --list            list the chapters and exit\n"
     "  --keep            keep the work folder (builds, logs) and print where it is\n"
@@ -115,10 +125,14 @@ static struct options parse_options(int argc, char **argv)
         {"chapters", required_argument, 0, 'D'},   {"sandbox", required_argument, 0, 'S'},
         {"sandbox-info", no_argument, 0, 'I'},     {"summary", required_argument, 0, 'M'},
         {"annotations", required_argument, 0, 'A'}, {"classroom", required_argument, 0, 'G'},
-        {"fail-under", required_argument, 0, 'F'},
+        {"fail-under", required_argument, 0, 'F'}, {"test", required_argument, 0, 'T'},
+        {"file", required_argument, 0, 'f'},       {"verbose", no_argument, 0, 'v'},
+        {"show-output", no_argument, 0, 'O'},
         {0, 0, 0, 0}};
     struct options o = {.colour = -1, .fail_under = -1};
     o.chapters = xcalloc((size_t)argc, sizeof *o.chapters);
+    o.selection.tests = xcalloc((size_t)argc, sizeof *o.selection.tests);
+    o.selection.files = xcalloc((size_t)argc, sizeof *o.selection.files);
     int c;
     while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
         switch (c) {
@@ -138,6 +152,10 @@ static struct options parse_options(int argc, char **argv)
         case 'A': o.annotations_path = optarg; break;
         case 'G': o.classroom_path = optarg; break;
         case 'F': o.fail_under = parse_percent(optarg); break;
+        case 'T': o.selection.tests[o.selection.n_tests++] = optarg; break;
+        case 'f': o.selection.files[o.selection.n_files++] = optarg; break;
+        case 'v': o.verbose = true; break;
+        case 'O': o.show_output = true; break;
         case 'h': fputs(usage_text, stdout); exit(0);
         default: fputs(usage_text, stderr); exit(EXIT_CANNOT_GRADE);
         }
@@ -188,6 +206,38 @@ static const struct chapter **select_chapters(const struct options *o,
     return sel;
 }
 
+/* With --test or --file: each chapter narrowed to the selected tests (select.c), the
+ * chapters without any left out (a broken chapter is kept: it is reported). *sel then
+ * points into *narrowed, which the caller frees with chapter_narrow_free. */
+static void narrow_chapters(const struct options *o, const struct chapter *chs, size_t n_chs,
+                            const struct chapter **sel, size_t *n_sel,
+                            struct chapter **narrowed)
+{
+    *narrowed = NULL;
+    if (selection_empty(&o->selection))
+        return;
+    for (size_t k = 0; k < o->selection.n_files; k++)
+        if (!selection_names_file(chs, n_chs, o->selection.files[k]))
+            cannot_grade("--file %s: no chapter has this student file (chapter.cfg's "
+                         "student_files lists them)", o->selection.files[k]);
+    *narrowed = xcalloc(*n_sel + 1, sizeof **narrowed);
+    size_t kept = 0, tests = 0;
+    for (size_t i = 0; i < *n_sel; i++) {
+        struct chapter *c = &(*narrowed)[kept];
+        chapter_narrow(sel[i], &o->selection, c);
+        tests += c->n_tests;
+        if (c->n_tests > 0 || sel[i]->load_error)
+            sel[kept++] = c;
+        else
+            chapter_narrow_free(c);
+    }
+    *n_sel = kept;
+    if (tests == 0)
+        cannot_grade("%s", "no test matches --test or --file in the chapters graded "
+                           "(build/runner --list in a kept work folder, or chapter.cfg, "
+                           "names them)");
+}
+
 /* Seconds since *mark, and moves the mark to now. */
 static double lap(double *mark)
 {
@@ -213,8 +263,10 @@ static void grade_chapter(const struct grade_config *cfg, const struct chapter *
     r->stage_seconds.build = lap(&mark);
     ok = ok && policy_check(cfg, ch, r) == 0;
     r->stage_seconds.check = lap(&mark);
+    live_stage(cfg->live, "running the tests");
     ok = ok && run_chapter(cfg, ch, r) == 0;
     r->stage_seconds.run = lap(&mark);
+    live_stage(cfg->live, "analysing (valgrind)");
     if (ok && !command_interrupted())
         analyse_chapter(cfg, ch, r);
     r->stage_seconds.analyse = lap(&mark);
@@ -290,7 +342,9 @@ static int write_reports(const struct options *o, const struct chapter_result *r
                          const struct sandbox *box, const struct report_context *ctx)
 {
     char err[1024];
-    if (o->json_path && report_json_write(o->json_path, rs, n, box, err, sizeof err) < 0)
+    const struct report_state done = {.complete = true, .selection = &o->selection};
+    if (o->json_path &&
+        report_json_write_state(o->json_path, rs, n, box, &done, err, sizeof err) < 0)
         cannot_grade("%s", err);
     if (o->summary_path && report_markdown_write(o->summary_path, rs, n, ctx, err,
                                                  sizeof err) < 0)
@@ -324,6 +378,17 @@ static bool metadata_broken(const struct chapter_result *rs, size_t n)
             any = true;
         }
     return any;
+}
+
+/* The JSON report of the grading so far (with --json), marked incomplete. */
+static void write_progress(const struct options *o, const struct chapter_result *rs, size_t n,
+                           const struct sandbox *box)
+{
+    char err[1024];
+    const struct report_state so_far = {.complete = false, .selection = &o->selection};
+    if (o->json_path &&
+        report_json_write_state(o->json_path, rs, n, box, &so_far, err, sizeof err) < 0)
+        cannot_grade("%s", err);
 }
 
 static void list_chapters(const struct chapter *chs, size_t n)
@@ -374,6 +439,8 @@ int main(int argc, char **argv)
     }
     size_t n_sel;
     const struct chapter **sel = select_chapters(&o, chs, n_chs, &n_sel);
+    struct chapter *narrowed;
+    narrow_chapters(&o, chs, n_chs, sel, &n_sel, &narrowed);
     struct report_context ctx = {.pass_percent = o.fail_under >= 0 ? o.fail_under : 100};
     char *submission = resolve_submission(o.submission ? o.submission : chapters_dir, chs, n_chs,
                                           &ctx.prefix);
@@ -389,16 +456,31 @@ int main(int argc, char **argv)
     printf("Grading %s\n", submission);
     print_changes(stdout, &ctx);
     report_sandbox_terminal(stdout, &box, colour);
-    struct chapter_result *results = xcalloc(n_sel, sizeof *results);
+    struct chapter_result *results = xcalloc(n_sel + 1, sizeof *results);
     size_t done = 0;
+    char *shown_submission = realpath(submission, NULL);
+    struct terminal_options term = {.colour = colour, .verbose = o.verbose,
+                                    .show_output = o.show_output,
+                                    .paths = {root, shown_submission ? shown_submission
+                                                                     : submission}};
+    const char *term_name = getenv("TERM");
+    struct live live;
+    live_init(&live, stdout, isatty(1) && !(term_name && strcmp(term_name, "dumb") == 0), &term);
+    cfg.live = &live;
+    write_progress(&o, results, 0, &box);
     for (; done < n_sel && !command_interrupted(); done++) {
+        char *work = path_join(cfg.workdir, sel[done]->id);
+        live_chapter_begin(&live, sel[done], work);
         grade_chapter(&cfg, sel[done], &results[done]);
-        report_chapter_terminal(stdout, &results[done], colour);
-        fflush(stdout);
+        live_chapter_end(&live, &results[done]);
+        free(work);
+        write_progress(&o, results, done + 1, &box);
     }
+    free(shown_submission);
     int status = 0;
     if (command_interrupted()) {
-        fprintf(stderr, "grade: interrupted\n");
+        fprintf(stderr, "grade: interrupted%s\n",
+                o.json_path ? "; the JSON report holds what was graded (complete: false)" : "");
         status = 128 + command_interrupted();
     } else {
         report_total_terminal(stdout, results, done, colour);
@@ -412,6 +494,9 @@ int main(int argc, char **argv)
         remove_tree(cfg.workdir);
     for (size_t i = 0; i < done; i++)
         chapter_result_free(&results[i]);
+    for (size_t i = 0; narrowed && i < n_sel; i++)
+        chapter_narrow_free((struct chapter *)sel[i]);
+    free(narrowed);
     for (size_t i = 0; i < n_chs; i++)
         chapter_free(&chs[i]);
     free(results);
@@ -423,6 +508,8 @@ int main(int argc, char **argv)
     free((char *)cfg.workdir);
     free(root);
     free(o.chapters);
+    free(o.selection.tests);
+    free(o.selection.files);
     sandbox_free(&box);
     return status;
 }
