@@ -42,7 +42,9 @@
  * Every fixture is graded with a TMPDIR of its own, removed afterwards; what a hostile
  * fixture leaves behind is reported, then removed so that it cannot fail the next.
  *
- * To grade some fixtures only: VERDICT_FIXTURES=a,b CK_RUN_CASE=fixtures build/verdict-tests */
+ * To grade some fixtures only: VERDICT_FIXTURES=a,b CK_RUN_CASE=fixtures build/verdict-tests
+ * Interrupted and killed gradings, make grade in a chapter folder:
+ * CK_RUN_CASE=interruptions build/verdict-tests */
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
@@ -55,6 +57,7 @@
 #include <sys/msg.h>
 #include <sys/random.h>
 #include <sys/sem.h>
+#include <signal.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -272,6 +275,9 @@ static size_t count_chapters(void)
 START_TEST(solutions_score_full_marks)
 {
     json_t *report = grade("solutions");
+    ck_assert_msg(json_is_true(json_object_get(report, "complete")) &&
+                      json_is_false(json_object_get(report, "partial")),
+                  "a whole grading's report is complete and not partial");
     json_t *chapters = json_object_get(report, "chapters");
     ck_assert_uint_eq(json_array_size(chapters), count_chapters());
     size_t i;
@@ -303,6 +309,124 @@ START_TEST(skeletons_compile_and_score_zero)
         free(passing);
     }
     json_decref(report);
+}
+END_TEST
+
+static json_t *find_test(json_t *chapter, const char *name);
+static void expect_substring(const char *what, const char *text, const char *part);
+
+/* ---- interrupted gradings, and make grade in a chapter folder ---- */
+
+/* Starts bin/grade on the solutions of chapters 07, 08 and 09 (valgrind makes each take
+ * a few seconds), its output to dir/grade.log, its report to dir/report.json. */
+static pid_t grade_directly(const char *dir)
+{
+    char *json = path_join(dir, "report.json"), *log = path_join(dir, "grade.log");
+    fflush(NULL);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        if (freopen(log, "w", stdout) == NULL || dup2(fileno(stdout), 2) < 0)
+            _exit(127);
+        execl("bin/grade", "bin/grade", "--root", ".", "--no-color", "--submission", "solutions",
+              "--chapter", "07", "--chapter", "08", "--chapter", "09", "--json", json,
+              (char *)NULL);
+        _exit(127);
+    }
+    free(json);
+    free(log);
+    return pid;
+}
+
+/* The report once it holds at least `chapters` chapters (it is rewritten as grading
+ * goes), or NULL after 300 s. */
+static json_t *report_with(const char *dir, size_t chapters)
+{
+    char *json = path_join(dir, "report.json");
+    json_t *report = NULL;
+    for (double end = monotonic_seconds() + 300; monotonic_seconds() < end; usleep(50 * 1000)) {
+        report = is_file(json) ? json_load_file(json, 0, NULL) : NULL;
+        ck_assert_msg(report != NULL || !is_file(json), "%s is not valid JSON", json);
+        if (report && json_array_size(json_object_get(report, "chapters")) >= chapters)
+            break;
+        json_decref(report);
+        report = NULL;
+    }
+    free(json);
+    return report;
+}
+
+/* A grading stopped by signo in its second chapter leaves a valid report of what was
+ * graded, marked incomplete; returns its wait status. */
+static int interrupt_grading(int signo)
+{
+    char *dir = xstrdup("/tmp/grade-verdict.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    pid_t pid = grade_directly(dir);
+    json_t *early = report_with(dir, 1);
+    ck_assert_msg(early != NULL, "no report with one chapter within 300 s");
+    ck_assert_msg(json_is_false(json_object_get(early, "complete")),
+                  "a report written while grading goes on says complete: false");
+    json_decref(early);
+    ck_assert_int_eq(kill(pid, signo), 0);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    json_t *report = report_with(dir, 1);
+    ck_assert_msg(report != NULL, "no valid report after signal %d", signo);
+    ck_assert_msg(json_is_false(json_object_get(report, "complete")),
+                  "an interrupted grading's report says complete: false");
+    json_t *first = json_array_get(json_object_get(report, "chapters"), 0);
+    ck_assert_str_eq(str(first, "id"), "07-process-pool");
+    ck_assert_msg(num(first, "score") == num(first, "max_score"), "07 was graded in full");
+    json_decref(report);
+    remove_tree(dir);
+    free(dir);
+    return status;
+}
+
+START_TEST(interrupted_grading_leaves_an_incomplete_report)
+{
+    int status = interrupt_grading(SIGINT);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT,
+                  "an interrupted grading exits with 130 (wait status %d)", status);
+}
+END_TEST
+
+START_TEST(killed_grading_leaves_an_incomplete_report)
+{
+    int status = interrupt_grading(SIGKILL);
+    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+END_TEST
+
+/* make grade in chapters/01-fork grades that chapter: here FILE narrows it to reap.c. */
+START_TEST(make_grade_in_a_chapter_folder)
+{
+    char *dir = xstrdup("/tmp/grade-verdict.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *cmd = xasprintf("make -s -C chapters/01-fork grade FILE=src/reap.c JSON='%s/r.json' "
+                          ">'%s/make.log' 2>&1", dir, dir);
+    int status = system(cmd);
+    char *log_path = path_join(dir, "make.log"), *json = path_join(dir, "r.json");
+    char *log = read_text_file(log_path, 1 << 20);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "make grade failed: %s", log);
+    json_t *report = json_load_file(json, 0, NULL);
+    ck_assert_msg(report != NULL, "no report: %s", log);
+    json_t *chapters = json_object_get(report, "chapters");
+    ck_assert_uint_eq(json_array_size(chapters), 1);
+    json_t *ch = json_array_get(chapters, 0);
+    ck_assert_str_eq(str(ch, "id"), "01-fork");
+    ck_assert_uint_eq(json_array_size(json_object_get(ch, "tests")), 4);
+    ck_assert_ptr_nonnull(find_test(ch, "reap_collects_every_zombie"));
+    ck_assert(json_is_true(json_object_get(report, "partial")));
+    expect_substring("make grade's output", log, "reap.c: 0/4 passed");
+    json_decref(report);
+    free(log);
+    free(json);
+    free(log_path);
+    free(cmd);
+    remove_tree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -1091,6 +1215,12 @@ int main(void)
     tcase_add_test(whole, solutions_score_full_marks);
     tcase_add_test(whole, skeletons_compile_and_score_zero);
     suite_add_tcase(s, whole);
+    TCase *stops = tcase_create("interruptions");
+    tcase_set_timeout(stops, GRADE_TIMEOUT_S);
+    tcase_add_test(stops, interrupted_grading_leaves_an_incomplete_report);
+    tcase_add_test(stops, killed_grading_leaves_an_incomplete_report);
+    tcase_add_test(stops, make_grade_in_a_chapter_folder);
+    suite_add_tcase(s, stops);
     TCase *fx = tcase_create("fixtures");
     tcase_set_timeout(fx, GRADE_TIMEOUT_S);
     tcase_add_loop_test(fx, fixture_gets_expected_verdict, 0, n_fixtures);
