@@ -2,10 +2,11 @@
 #
 #   make deps                 install the Debian/Ubuntu packages below (sudo when not root)
 #   make                      build the grader as bin/grade
-#   make grade [CH=01] [SUBMISSION=dir] [JSON=grade.json]
+#   make grade [CH=01] [SUBMISSION=dir] [JSON=grade.json] [TEST=prefix] [FILE=src/x.c]
+#              [ARGS="--verbose --show-output"]   (also inside a chapter folder: that chapter)
+#   make watch [CH=01]        grade a chapter again each time one of its files is saved
 #   make hint CH=09 [EX=lock]  the next hint of an exercise (without EX: which have hints)
 #   make list                 the chapters, each one's last score, a bar over the workbook
-#   make watch [CH=01]        grade a chapter again each time one of its files is saved
 #   make test                 the grader's tests, the solutions, the skeletons, the fixtures,
 #                             the student template and the student workflow
 #   make student-template DEST=dir [WORKBOOK_REPOSITORY=owner/name] [WORKBOOK_REF=commit]
@@ -48,6 +49,9 @@ SUBMISSION ?= .
 JSON ?= grade.json
 PROGRESS ?= .workbook-progress.json
 CH ?=
+TEST ?=
+FILE ?=
+ARGS ?=
 DEST ?=
 WORKBOOK_REPOSITORY ?=
 WORKBOOK_REF ?=
@@ -87,12 +91,14 @@ build/%.o: %.c $(HEADERS) Makefile
 
 grade: deps
 	@$(MAKE) --no-print-directory bin/grade
-	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) --json $(JSON) \
-		--progress $(PROGRESS)
+	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) \
+	  $(foreach t,$(TEST),--test $(t)) $(foreach f,$(FILE),--file $(f)) $(ARGS) --json $(JSON) \
+	  --progress $(PROGRESS)
 
 watch: deps
 	@$(MAKE) --no-print-directory bin/grade
-	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) --progress $(PROGRESS) --watch
+	bin/grade --submission $(SUBMISSION) $(if $(CH),--chapter $(CH)) $(ARGS) \
+	  --progress $(PROGRESS) --watch
 
 hint: bin/grade
 	@bin/grade --progress $(PROGRESS) --hint $(or $(CH),$(error make hint needs CH=NN)) $(EX)

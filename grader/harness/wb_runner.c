@@ -172,6 +172,10 @@ static void count_records(const struct options *o, int fd, const char *name, int
 /* Runs one test in a runner of its own; prints one line; true when it passed. */
 static bool run_one(const struct options *o, const TTest *test)
 {
+    /* where the test's own output begins, for the grader's --show-output (display only:
+     * the grader never takes a verdict from the runner's output) */
+    printf("%s%s\n", WB_OUTPUT_MARK, test->name);
+    fflush(stdout);
     progress(o, "begin", test->name, NULL);
     int records[2] = {-1, -1};
     if (o->token[0] != '\0' && pipe2(records, O_CLOEXEC) < 0)

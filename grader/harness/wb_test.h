@@ -30,6 +30,11 @@ void wb_test_completed(const char *name);
  * record genuine (see grader/src/completions.c). */
 void wb_test_set_completion_channel(int fd, const char *token);
 
+/* The line the runner prints before each test ("@@wb-test NAME"): what the test
+ * prints follows it, until the runner's PASS/FAIL line for it (grader/src/test_output.c
+ * shows it under a failing test with --show-output). */
+#define WB_OUTPUT_MARK "@@wb-test "
+
 /* Called by the runner: its progress descriptor, which each test process closes
  * first thing, so that code under test cannot write progress of its own. */
 void wb_test_set_progress_fd(int fd);

@@ -12,12 +12,13 @@
 
 static const char *const top_keys[] = {"title",   "student_files",     "timeout", "analyses",
                                        "tests",   "allowed_functions", "exports", "forbidden",
-                                       "review",  "equivalent_mutants", NULL};
+                                       "review",  "equivalent_mutants", "test_sources", NULL};
 static const char *const test_keys[] = {"name", "points", "timeout", "valgrind", NULL};
 static const char *const analysis_keys[] = {"helgrind", "memcheck", NULL};
 static const char *const analysis_item_keys[] = {"points", NULL};
 static const char *const rule_keys[] = {"name", "reason", NULL};
 static const char *const mutant_keys[] = {"id", "reason", NULL};
+static const char *const source_keys[] = {"source", "files", NULL};
 
 enum { DEFAULT_ANALYSIS_POINTS = 2 };
 
@@ -212,6 +213,43 @@ static int read_equivalent_mutants(const config_setting_t *root, struct chapter 
     return 0;
 }
 
+/* test_sources = ( { source = "tests/test_x.c"; files = [ "src/a.c", ... ]; }, ... ):
+ * the student files the tests of a tests/ file exercise when its name does not say
+ * (exercises.c). Missing: none. */
+static int read_test_sources(const config_setting_t *root, struct chapter *ch,
+                             const char *file, char *err, size_t errlen)
+{
+    config_setting_t *list = config_setting_get_member(root, "test_sources");
+    if (list == NULL)
+        return 0;
+    if (!config_setting_is_list(list))
+        return fail_at(err, errlen, file, list, "'test_sources' must be a list: ( { source = "
+                       "\"tests/test_x.c\"; files = [ \"src/a.c\" ]; } )");
+    ch->test_sources = xcalloc((size_t)config_setting_length(list) + 1,
+                               sizeof *ch->test_sources);
+    for (int i = 0; i < config_setting_length(list); i++) {
+        config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
+        const char *source;
+        if (!config_setting_is_group(g))
+            return fail_at(err, errlen, file, g, "'test_sources': each item must be a group "
+                                                 "{ source = ...; files = [...]; }");
+        if (check_keys(g, source_keys, file, err, errlen) < 0)
+            return -1;
+        if (!config_setting_lookup_string(g, "source", &source) ||
+            strncmp(source, "tests/", 6) != 0)
+            return fail_at(err, errlen, file, g, "'test_sources': 'source' must be a path "
+                                                 "like \"tests/test_x.c\"");
+        struct test_source *ts = &ch->test_sources[ch->n_test_sources++];
+        ts->source = xstrdup(source);
+        if (read_string_list(g, "files", &ts->files, &ts->n_files, file, err, errlen) < 0)
+            return -1;
+        if (ts->n_files == 0)
+            return fail_at(err, errlen, file, g, "'test_sources': '%s' needs its 'files'",
+                           source);
+    }
+    return 0;
+}
+
 /* The chapter's part of the object policy: exports, forbidden and review. */
 static int read_policy(const config_setting_t *root, struct chapter *ch, const char *file,
                        char *err, size_t errlen)
@@ -339,8 +377,15 @@ static int read_config(const config_t *cfg, struct chapter *ch, const char *file
         read_string_list(root, "allowed_functions", &ch->allowed_functions,
                          &ch->n_allowed_functions, file, err, errlen) < 0 ||
         read_analyses(root, ch, file, err, errlen) < 0 ||
-        read_policy(root, ch, file, err, errlen) < 0)
+        read_policy(root, ch, file, err, errlen) < 0 ||
+        read_test_sources(root, ch, file, err, errlen) < 0)
         return -1;
+    if (exercises_assign(ch, err, errlen) < 0) {
+        char *why = xstrdup(err);
+        fail_at(err, errlen, file, config_setting_get_member(root, "test_sources"), "%s", why);
+        free(why);
+        return -1;
+    }
     return check_analysis_tests(ch, file, err, errlen);
 }
 
@@ -405,8 +450,23 @@ void chapter_free(struct chapter *ch)
 {
     for (size_t i = 0; i < ch->n_student_files; i++)
         free(ch->student_files[i]);
-    for (size_t i = 0; i < ch->n_tests; i++)
+    for (size_t i = 0; i < ch->n_tests; i++) {
         free(ch->tests[i].name);
+        if (ch->exercises == NULL)
+            continue;
+        free(ch->exercises[i].source);
+        for (size_t f = 0; f < ch->exercises[i].n_files; f++)
+            free(ch->exercises[i].files[f]);
+        free(ch->exercises[i].files);
+    }
+    free(ch->exercises);
+    for (size_t i = 0; i < ch->n_test_sources; i++) {
+        free(ch->test_sources[i].source);
+        for (size_t f = 0; f < ch->test_sources[i].n_files; f++)
+            free(ch->test_sources[i].files[f]);
+        free(ch->test_sources[i].files);
+    }
+    free(ch->test_sources);
     for (size_t i = 0; i < ch->n_allowed_functions; i++)
         free(ch->allowed_functions[i]);
     free(ch->allowed_functions);

@@ -57,6 +57,12 @@ static volatile sig_atomic_t running_sessions[MAX_RUNS];
 static volatile sig_atomic_t interrupted;
 /* the commands started and not yet finished: each wait serves them all */
 static struct command_run *active_runs[MAX_RUNS];
+static void (*tick_hook)(void); /* command_set_tick */
+
+void command_set_tick(void (*tick)(void))
+{
+    tick_hook = tick;
+}
 
 static void on_interrupt(int signo)
 {
@@ -413,6 +419,8 @@ static void serve_runs(void)
             check_ended(active_runs[i]);
             enforce_limits(active_runs[i], now);
         }
+    if (tick_hook)
+        tick_hook();
 }
 
 /* After the end: what is still in the pipes, without waiting for writers that

@@ -101,6 +101,10 @@ char *command_limits_note(const struct command *cmd, const struct command_outcom
 void command_handle_interrupts(void);
 int command_interrupted(void);
 
+/* A function called on every round of the wait for running commands (at least every
+ * 250 ms), e.g. to redraw a progress line; NULL: none. */
+void command_set_tick(void (*tick)(void));
+
 /* True when the command ran and exited with status 0. */
 bool command_succeeded(const struct command_outcome *outcome);
 

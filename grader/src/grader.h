@@ -20,6 +20,15 @@ struct test_spec {
     bool valgrind;  /* small enough to run under the chapter's valgrind analyses */
 };
 
+/* exercises.c: the tests/ file that defines a test ("tests/test_lock.c", NULL when none
+ * does) and the student files it exercises ("src/lock.c"), from that file's name or
+ * chapter.cfg's test_sources. */
+struct test_exercise {
+    char *source;
+    char **files;
+    size_t n_files;
+};
+
 struct chapter {
     char *id;    /* folder name, e.g. "01-fork" */
     int number;  /* leading number of the id */
@@ -29,6 +38,7 @@ struct chapter {
     size_t n_student_files;
     struct test_spec *tests;
     size_t n_tests;
+    struct test_exercise *exercises; /* one per test; NULL: not known */
     struct analysis_spec {
         bool on;
         double points; /* earned when the analysis finds nothing in the student's code */
@@ -49,6 +59,16 @@ struct chapter {
      * name is the mutant's id, "src/x.c:12:drop-close" */
     struct name_rule *equivalent_mutants;
     size_t n_equivalent_mutants;
+    /* test_sources = ( { source = "tests/t.c"; files = [ "src/a.c", ... ]; } ): the
+     * student files exercised by the tests of a tests/ file whose name does not say */
+    struct test_source {
+        char *source;
+        char **files;
+        size_t n_files;
+    } *test_sources;
+    size_t n_test_sources;
+    const struct chapter *whole; /* a narrowed chapter (select.c): the chapter it was
+                                    narrowed from; NULL otherwise */
     char *load_error; /* set when chapter.cfg could not be read: then only id, number,
                          dir and title (the id) are set, and the chapter is not graded */
 };
@@ -63,6 +83,35 @@ void chapter_free(struct chapter *ch);
  * is no chapter at all. */
 int chapters_load_all(const char *chapters_dir, struct chapter **out, size_t *n, char *err,
                       size_t errlen);
+
+/* exercises.c: gives each test of ch its source and files, from the chapter's tests/
+ * and test_sources (chapter_load calls it). -1 with a message in err when test_sources
+ * names a file that is not a student file. */
+int exercises_assign(struct chapter *ch, char *err, size_t errlen);
+/* Whether test i of ch exercises the student file ("src/lock.c"). */
+bool test_exercises(const struct chapter *ch, size_t i, const char *student_file);
+/* "lock.c", "mpq_put.c, mpq_get.c": the files test i exercises, by name (to free). */
+char *exercise_label(const struct chapter *ch, size_t i);
+/* Whether tests i and j of ch exercise the same files. */
+bool same_exercise(const struct chapter *ch, size_t i, size_t j);
+
+/* select.c: narrow runs. The tests named by a prefix of their name (--test) or by a
+ * student file they exercise (--file: "src/lock.c", "lock.c" or a path ending in
+ * "09-thread-sync/src/lock.c"). */
+struct selection {
+    char **tests;
+    size_t n_tests;
+    char **files;
+    size_t n_files;
+};
+bool selection_empty(const struct selection *s);
+/* A copy of ch that lists only the tests s selects (out->n_tests may be 0), with no
+ * analysis when no selected test is analysed. It shares ch's strings and must not
+ * outlive it; release it with chapter_narrow_free, never chapter_free. */
+void chapter_narrow(const struct chapter *ch, const struct selection *s, struct chapter *out);
+void chapter_narrow_free(struct chapter *narrowed);
+/* Whether file names a student file of one of the chapters. */
+bool selection_names_file(const struct chapter *chs, size_t n, const char *file);
 
 /* Finds a chapter by "1", "01" or its folder name; NULL when none matches. */
 const struct chapter *chapter_find(const struct chapter *chs, size_t n, const char *key);
@@ -79,6 +128,7 @@ struct test_verdict {
     char *location; /* file:line of the failing check, when known */
     double score;
     bool reported; /* the test log held a record for it */
+    char *output;  /* what its code printed (test_output.c), NULL when nothing */
 };
 
 /* One distinct problem valgrind found in the student's code. */
@@ -112,6 +162,7 @@ struct review_flag {
 struct chapter_result {
     const struct chapter *chapter;
     enum chapter_status status;
+    bool metadata_broken; /* not graded because its metadata is: grade exits with 2 */
     char *message; /* compiler errors or why the chapter could not be graded */
     char **notes;  /* things the student should know beyond the test lines */
     size_t n_notes;
@@ -147,6 +198,7 @@ struct grade_config {
     const char *cc;              /* the C compiler */
     struct sandbox *sandbox;     /* the layers around student code; NULL: none */
     bool verbose;
+    struct live *live;           /* live.h: the terminal while tests run; NULL: none */
 };
 
 /* limits.c: the sandbox of each stage. Work folder layout: include/, tests/, src/
@@ -208,6 +260,7 @@ struct test_progress {
     int running, last_begun; /* test indexes, -1: none */
     long strays;
     struct completions *completions; /* where records go; NULL: not counted */
+    struct live *live; /* shown each test's verdict as it ends; NULL: none */
     int pipe[2];
 };
 int test_progress_open(struct test_progress *p, const struct chapter *ch, const bool *selected,
@@ -256,6 +309,11 @@ void locks_held_read(const char *dir, struct analysis_result *a);
  * A missing or unreadable log adds nothing. */
 void checklog_read(const char *xml_path, struct chapter_result *r);
 
+/* test_output.c: what each test's code printed, from the runner's output (run_log),
+ * kept in r->tests[].output, at most TEST_OUTPUT_CAP bytes each. For display only. */
+enum { TEST_OUTPUT_CAP = 4096 };
+void test_output_read(const char *run_log, struct chapter_result *r);
+
 /* completions.c: the proof that each test ran to its end, in its own process. */
 struct completions {
     char token[33]; /* a secret made per run */
@@ -276,13 +334,55 @@ void completions_free(struct completions *c);
 void score_chapter(struct chapter_result *r);
 void score_total(const struct chapter_result *rs, size_t n, double *score, double *max);
 
-/* report_terminal.c and report_json.c */
-void report_chapter_terminal(FILE *out, const struct chapter_result *r, bool colour);
+/* display_paths.c: the paths the terminal shows, from the workbook's root: tests and
+ * headers in the workbook, student files in the submission. */
+struct display_paths {
+    const char *root;       /* the workbook; NULL: paths stay as they are */
+    const char *submission; /* the submission's folder of chapter folders */
+};
+/* "test_lock.c:44" -> "chapters/09-thread-sync/tests/test_lock.c:44" (to free). */
+char *display_location(const struct display_paths *d, const struct chapter *ch,
+                       const char *location);
+/* text with each "src/x.c:N", "tests/t.c:N" and "include/h.h:N" of the chapter shown
+ * from the root, as display_location does (to free). */
+char *display_text(const struct display_paths *d, const struct chapter *ch, const char *text);
+
+/* report_terminal.c: quiet by default (the passed tests of each exercise on one line,
+ * failures expanded, long lists cut), everything with verbose. */
+struct terminal_options {
+    bool colour, verbose, show_output;
+    struct display_paths paths;
+    const int *shown; /* per test: the status already printed (live.c), -1 when not;
+                         NULL: none printed */
+};
+void report_chapter_header_terminal(FILE *out, const struct chapter *ch,
+                                    const struct terminal_options *o);
+/* The rest of the chapter's report: what was not shown yet, analyses, notes, score. */
+void report_chapter_terminal(FILE *out, const struct chapter_result *r,
+                             const struct terminal_options *o);
+/* One test's line and reason (verbose), or the tests [first, end) of one exercise. */
+void report_test_terminal(FILE *out, const struct chapter_result *r, size_t i,
+                          const struct terminal_options *o);
+void report_exercise_terminal(FILE *out, const struct chapter_result *r, size_t first,
+                              size_t end, const struct terminal_options *o);
+/* Where the exercise of test i ends: the first test after it that exercises other files. */
+size_t exercise_end(const struct chapter *ch, size_t i);
 void report_total_terminal(FILE *out, const struct chapter_result *rs, size_t n, bool colour);
 /* Which sandbox layers are active, and why the others are missing. */
 void report_sandbox_terminal(FILE *out, const struct sandbox *box, bool colour);
 int report_json_write(const char *path, const struct chapter_result *rs, size_t n,
                       const struct sandbox *box, char *err, size_t errlen);
+/* The JSON report of a grading under way (complete false: interrupted, killed, or not
+ * finished yet) or narrowed to a selection (partial: not comparable to a full grade).
+ * Written to a temporary file renamed over path, so that path always holds a whole
+ * report. report_json_write writes a complete, full one. */
+struct report_state {
+    bool complete;
+    const struct selection *selection; /* NULL or empty: every test */
+};
+int report_json_write_state(const char *path, const struct chapter_result *rs, size_t n,
+                            const struct sandbox *box, const struct report_state *state,
+                            char *err, size_t errlen);
 
 /* ---- reports for CI and GitHub Classroom (report_markdown.c, report_annotations.c,
  * report_classroom.c, report_location.c) and the workbook files a submission changed

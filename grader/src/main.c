@@ -1,6 +1,7 @@
 /* main.c - the grade command: options, then the pipeline for each chapter.
  *
- *   grade [--submission DIR] [--chapter N]... [--json FILE] [--keep] [--root DIR]
+ *   grade [--submission DIR] [--chapter N]... [--test NAME]... [--file PATH]...
+ *         [--json FILE] [--keep] [--root DIR] [--verbose] [--show-output]
  *         [--sandbox auto|require|off] [--sandbox-info] [--summary FILE]
  *         [--annotations FILE|-] [--classroom FILE] [--fail-under PERCENT]
  *         [--progress FILE]
@@ -25,6 +26,7 @@
 #include "progress.h"
 #include "student_commands.h"
 #include "watch.h"
+#include "live.h"
 
 enum { EXIT_BELOW_PASS_MARK = 1, EXIT_CANNOT_GRADE = 2, MAX_CHANGES_SHOWN = 20 };
 
@@ -36,7 +38,8 @@ struct options {
     double fail_under; /* a percentage; negative when not given */
     char **chapters;
     size_t n_chapters;
-    bool keep, list, sandbox_info, watch, watch_poll;
+    struct selection selection; /* --test and --file */
+    bool keep, list, sandbox_info, verbose, show_output, watch, watch_poll;
     enum sandbox_mode sandbox;
     int colour; /* 1 on, 0 off, -1 when stdout is a terminal and NO_COLOR is unset */
 };
@@ -47,6 +50,13 @@ static const char usage_text[] =
     "  --submission DIR  a folder shaped like chapters/, or a repository root holding\n"
     "                    chapters/ (default: the workbook's own chapters/)\n"
     "  --chapter N       grade only chapter N: 1, 01 or 01-fork (repeatable)\n"
+    "  --test NAME       grade only the tests whose name begins with NAME (repeatable);\n"
+    "                    a partial grading, its score not comparable to a full one\n"
+    "  --file PATH       grade only the tests of a student file: src/lock.c, lock.c or\n"
+    "                    chapters/09-thread-sync/src/lock.c (repeatable; partial)\n"
+    "  --verbose         every test on its own line, every name of a long list\n"
+    "  --show-output     under a failing test, what the code printed while it ran\n"
+    "                    (its first 4 KiB)\n"
     "  --json FILE       also write the report as JSON\n"
     "  --list            list the chapters, with each one's last score from the\n"
     "                    progress file, and exit\n"
@@ -139,9 +149,14 @@ static struct options parse_options(int argc, char **argv)
         {"fail-under", required_argument, 0, 'F'}, {"hint", required_argument, 0, 'H'},
         {"progress", required_argument, 0, 'P'}, {"watch", no_argument, 0, 'W'},
         {"watch-poll", no_argument, 0, 'Q'},
+        {"fail-under", required_argument, 0, 'F'}, {"test", required_argument, 0, 'T'},
+        {"file", required_argument, 0, 'f'},       {"verbose", no_argument, 0, 'v'},
+        {"show-output", no_argument, 0, 'O'},
         {0, 0, 0, 0}};
     struct options o = {.colour = -1, .fail_under = -1};
     o.chapters = xcalloc((size_t)argc, sizeof *o.chapters);
+    o.selection.tests = xcalloc((size_t)argc, sizeof *o.selection.tests);
+    o.selection.files = xcalloc((size_t)argc, sizeof *o.selection.files);
     int c;
     while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
         switch (c) {
@@ -165,6 +180,10 @@ static struct options parse_options(int argc, char **argv)
         case 'P': o.progress_path = optarg; break;
         case 'W': o.watch = true; break;
         case 'Q': o.watch = o.watch_poll = true; break;
+        case 'T': o.selection.tests[o.selection.n_tests++] = optarg; break;
+        case 'f': o.selection.files[o.selection.n_files++] = optarg; break;
+        case 'v': o.verbose = true; break;
+        case 'O': o.show_output = true; break;
         case 'h': fputs(usage_text, stdout); exit(0);
         default: fputs(usage_text, stderr); exit(EXIT_CANNOT_GRADE);
         }
@@ -217,6 +236,38 @@ static const struct chapter **select_chapters(const struct options *o,
     return sel;
 }
 
+/* With --test or --file: each chapter narrowed to the selected tests (select.c), the
+ * chapters without any left out (a broken chapter is kept: it is reported). *sel then
+ * points into *narrowed, which the caller frees with chapter_narrow_free. */
+static void narrow_chapters(const struct options *o, const struct chapter *chs, size_t n_chs,
+                            const struct chapter **sel, size_t *n_sel,
+                            struct chapter **narrowed)
+{
+    *narrowed = NULL;
+    if (selection_empty(&o->selection))
+        return;
+    for (size_t k = 0; k < o->selection.n_files; k++)
+        if (!selection_names_file(chs, n_chs, o->selection.files[k]))
+            cannot_grade("--file %s: no chapter has this student file (chapter.cfg's "
+                         "student_files lists them)", o->selection.files[k]);
+    *narrowed = xcalloc(*n_sel + 1, sizeof **narrowed);
+    size_t kept = 0, tests = 0;
+    for (size_t i = 0; i < *n_sel; i++) {
+        struct chapter *c = &(*narrowed)[kept];
+        chapter_narrow(sel[i], &o->selection, c);
+        tests += c->n_tests;
+        if (c->n_tests > 0 || sel[i]->load_error)
+            sel[kept++] = c;
+        else
+            chapter_narrow_free(c);
+    }
+    *n_sel = kept;
+    if (tests == 0)
+        cannot_grade("%s", "no test matches --test or --file in the chapters graded "
+                           "(build/runner --list in a kept work folder, or chapter.cfg, "
+                           "names them)");
+}
+
 /* Seconds since *mark, and moves the mark to now. */
 static double lap(double *mark)
 {
@@ -232,6 +283,7 @@ static void grade_chapter(const struct grade_config *cfg, const struct chapter *
     chapter_result_init(r, ch);
     if (ch->load_error) {
         r->status = CHAPTER_ERROR;
+        r->metadata_broken = true;
         r->message = xasprintf("not graded: its metadata is broken: %s", ch->load_error);
         return;
     }
@@ -241,8 +293,10 @@ static void grade_chapter(const struct grade_config *cfg, const struct chapter *
     r->stage_seconds.build = lap(&mark);
     ok = ok && policy_check(cfg, ch, r) == 0;
     r->stage_seconds.check = lap(&mark);
+    live_stage(cfg->live, "running the tests");
     ok = ok && run_chapter(cfg, ch, r) == 0;
     r->stage_seconds.run = lap(&mark);
+    live_stage(cfg->live, "analysing (valgrind)");
     if (ok && !command_interrupted())
         analyse_chapter(cfg, ch, r);
     r->stage_seconds.analyse = lap(&mark);
@@ -318,7 +372,9 @@ static int write_reports(const struct options *o, const struct chapter_result *r
                          const struct sandbox *box, const struct report_context *ctx)
 {
     char err[1024];
-    if (o->json_path && report_json_write(o->json_path, rs, n, box, err, sizeof err) < 0)
+    const struct report_state done = {.complete = true, .selection = &o->selection};
+    if (o->json_path &&
+        report_json_write_state(o->json_path, rs, n, box, &done, err, sizeof err) < 0)
         cannot_grade("%s", err);
     if (o->summary_path && report_markdown_write(o->summary_path, rs, n, ctx, err,
                                                  sizeof err) < 0)
@@ -338,6 +394,31 @@ static int write_reports(const struct options *o, const struct chapter_result *r
     printf("Below the pass mark: %g/%g is less than %g%% of the points (exit status 1)\n",
            score, max, o->fail_under);
     return EXIT_BELOW_PASS_MARK;
+}
+
+/* True when a chapter was not graded because its metadata is broken (then grade exits
+ * with 2, as for any other reason grading could not run), saying which on stderr. */
+static bool metadata_broken(const struct chapter_result *rs, size_t n)
+{
+    bool any = false;
+    for (size_t i = 0; i < n; i++)
+        if (rs[i].metadata_broken) {
+            fprintf(stderr, "grade: %s was not graded: its metadata is broken (exit status 2)\n",
+                    rs[i].chapter->id);
+            any = true;
+        }
+    return any;
+}
+
+/* The JSON report of the grading so far (with --json), marked incomplete. */
+static void write_report_so_far(const struct options *o, const struct chapter_result *rs, size_t n,
+                           const struct sandbox *box)
+{
+    char err[1024];
+    const struct report_state so_far = {.complete = false, .selection = &o->selection};
+    if (o->json_path &&
+        report_json_write_state(o->json_path, rs, n, box, &so_far, err, sizeof err) < 0)
+        cannot_grade("%s", err);
 }
 
 enum { PROGRESS_ALWAYS, PROGRESS_WHEN_GIVEN };
@@ -378,9 +459,20 @@ static void print_watching(const struct watch *w, size_t n_chapters)
     fflush(stdout);
 }
 
+/* Grades a chapter with its verdicts shown as they come. */
+static void grade_live(const struct grade_config *cfg, const struct chapter *ch,
+                       struct live *live, struct chapter_result *r)
+{
+    char *work = path_join(cfg->workdir, ch->id);
+    live_chapter_begin(live, ch, work);
+    grade_chapter(cfg, ch, r);
+    live_chapter_end(live, r);
+    free(work);
+}
+
 /* grade --watch: grades the chapter of each student file saved, until interrupted. */
 static void watch_and_grade(const struct options *o, const struct grade_config *cfg,
-                            const struct chapter **sel, size_t n_sel, bool colour)
+                            const struct chapter **sel, size_t n_sel, struct live *live)
 {
     size_t n = 0;
     for (size_t c = 0; c < n_sel; c++)
@@ -399,15 +491,15 @@ static void watch_and_grade(const struct options *o, const struct grade_config *
     int saved;
     while ((saved = watch_next(w)) >= 0 && !command_interrupted()) {
         const struct chapter *ch = sel[chapter_of[saved]];
-        if (isatty(STDOUT_FILENO))
-            fputs("\033[H\033[2J", stdout); /* a clear screen for each grading */
+        if (isatty(STDOUT_FILENO)) /* a clear screen (and scrollback) for each grading */
+            fputs("\033[H\033[2J\033[3J", stdout);
         printf("%s saved: grading %s\n", files[saved], ch->id);
         fflush(stdout);
         struct chapter_result r;
-        grade_chapter(cfg, ch, &r);
+        grade_live(cfg, ch, live, &r);
         if (!command_interrupted()) {
-            report_chapter_terminal(stdout, &r, colour);
-            record_progress(o, &r, 1);
+            if (o->selection.n_tests == 0 && o->selection.n_files == 0)
+                record_progress(o, &r, 1);
             print_watching(w, n_sel);
         }
         chapter_result_free(&r);
@@ -474,6 +566,8 @@ int main(int argc, char **argv)
     }
     size_t n_sel;
     const struct chapter **sel = select_chapters(&o, chs, n_chs, &n_sel);
+    struct chapter *narrowed;
+    narrow_chapters(&o, chs, n_chs, sel, &n_sel, &narrowed);
     struct report_context ctx = {.pass_percent = o.fail_under >= 0 ? o.fail_under : 100};
     char *submission = resolve_submission(o.submission ? o.submission : chapters_dir, chs, n_chs,
                                           &ctx.prefix);
@@ -489,34 +583,51 @@ int main(int argc, char **argv)
     printf("Grading %s\n", submission);
     print_changes(stdout, &ctx);
     report_sandbox_terminal(stdout, &box, colour);
-    struct chapter_result *results = xcalloc(n_sel, sizeof *results);
+    struct chapter_result *results = xcalloc(n_sel + 1, sizeof *results);
     size_t done = 0;
-    if (o.watch) {
-        watch_and_grade(&o, &cfg, sel, n_sel, colour);
-        done = n_sel; /* nothing more to grade: skip the loop below */
-        n_sel = 0;
-    }
-    for (; done < n_sel && !command_interrupted(); done++) {
-        grade_chapter(&cfg, sel[done], &results[done]);
-        report_chapter_terminal(stdout, &results[done], colour);
-        fflush(stdout);
-    }
-    if (!command_interrupted()) /* else the last chapter was graded in part */
-        record_progress(&o, results, done);
+    char *shown_submission = realpath(submission, NULL);
+    struct terminal_options term = {.colour = colour, .verbose = o.verbose,
+                                    .show_output = o.show_output,
+                                    .paths = {root, shown_submission ? shown_submission
+                                                                     : submission}};
+    const char *term_name = getenv("TERM");
+    struct live live;
+    live_init(&live, stdout, isatty(1) && !(term_name && strcmp(term_name, "dumb") == 0), &term);
+    cfg.live = &live;
     int status = 0;
-    if (command_interrupted()) {
-        fprintf(stderr, "grade: interrupted\n");
-        status = 128 + command_interrupted();
+    if (o.watch) {
+        watch_and_grade(&o, &cfg, sel, n_sel, &live); /* until Ctrl-C: status 0 */
     } else {
-        report_total_terminal(stdout, results, done, colour);
-        status = write_reports(&o, results, done, &box, &ctx);
+        write_report_so_far(&o, results, 0, &box);
+        for (; done < n_sel && !command_interrupted(); done++) {
+            grade_live(&cfg, sel[done], &live, &results[done]);
+            write_report_so_far(&o, results, done + 1, &box);
+        }
+        bool whole = o.selection.n_tests == 0 && o.selection.n_files == 0;
+        if (whole && !command_interrupted()) /* else a chapter was graded in part */
+            record_progress(&o, results, done);
+        if (command_interrupted()) {
+            fprintf(stderr, "grade: interrupted%s\n",
+                    o.json_path ? "; the JSON report holds what was graded (complete: false)"
+                                : "");
+            status = 128 + command_interrupted();
+        } else {
+            report_total_terminal(stdout, results, done, colour);
+            status = write_reports(&o, results, done, &box, &ctx);
+            if (metadata_broken(results, done))
+                status = EXIT_CANNOT_GRADE;
+        }
     }
+    free(shown_submission);
     if (o.keep)
         printf("Work folder kept: %s\n", cfg.workdir);
     else if (!o.workdir)
         remove_tree(cfg.workdir);
     for (size_t i = 0; i < done; i++)
         chapter_result_free(&results[i]);
+    for (size_t i = 0; narrowed && i < n_sel; i++)
+        chapter_narrow_free((struct chapter *)sel[i]);
+    free(narrowed);
     for (size_t i = 0; i < n_chs; i++)
         chapter_free(&chs[i]);
     free(results);
@@ -528,6 +639,8 @@ int main(int argc, char **argv)
     free((char *)cfg.workdir);
     free(root);
     free(o.chapters);
+    free(o.selection.tests);
+    free(o.selection.files);
     sandbox_free(&box);
     return status;
 }

@@ -1,7 +1,11 @@
 /* report_json.c - stage 6b: the JSON report other tools read (jansson).
  *
- * Shape: { score, max_score, sandbox: { layers: [names], missing: [ { layer, reason } ] },
- * chapters: [ { id, title, score, max_score, status, message, notes[], flags: [ { where,
+ * Written as grading goes (temp file, then rename: never half a file), so that an
+ * interrupted or killed grading leaves a valid report with "complete": false.
+ *
+ * Shape: { score, max_score, complete, partial, selection: { tests[], files[] } | null,
+ * sandbox: { layers: [names], missing: [ { layer, reason } ] },
+ * chapters: [ { id, title, score, max_score, status, partial, message, notes[], flags: [ { where,
  * what } ], seconds, stage_seconds, tests: [ { name, status, score, max_score, message,
  * location } ], analysis: { helgrind, memcheck: { ran, errors, ignored, score, max_score,
  * seconds, message, findings: [ { kind, message, where[], variable, test } ] } } } ] }.
@@ -9,7 +13,10 @@
 #include "grader.h"
 
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static json_t *string_or_null(const char *s)
 {
@@ -62,10 +69,10 @@ static json_t *chapter_json(const struct chapter_result *r)
                                "build", r->stage_seconds.build, "check", r->stage_seconds.check,
                                "run", r->stage_seconds.run, "analyse",
                                r->stage_seconds.analyse);
-    return json_pack("{s:s, s:s, s:f, s:f, s:s, s:o, s:o, s:o, s:f, s:o, s:o, s:o}", "id",
+    return json_pack("{s:s, s:s, s:f, s:f, s:s, s:b, s:o, s:o, s:o, s:f, s:o, s:o, s:o}", "id",
                      r->chapter->id, "title", r->chapter->title, "score", r->score,
                      "max_score", r->max_score, "status", chapter_status_name(r->status),
-                     "message", string_or_null(r->message), "notes", notes, "flags", flags,
+                     "partial", r->chapter->whole != NULL, "message", string_or_null(r->message), "notes", notes, "flags", flags,
                      "seconds", r->seconds, "stage_seconds", stages, "tests", tests,
                      "analysis", analysis);
 }
@@ -86,19 +93,56 @@ static json_t *sandbox_json(const struct sandbox *box)
     return json_pack("{s:o, s:o}", "layers", layers, "missing", missing);
 }
 
-int report_json_write(const char *path, const struct chapter_result *rs, size_t n,
-                      const struct sandbox *box, char *err, size_t errlen)
+static json_t *strings_json(char *const *items, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_string(items[i]));
+    return a;
+}
+
+/* Writes root to path through a temporary file beside it and a rename. */
+static int dump_atomically(json_t *root, const char *path)
+{
+    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+    int rc = json_dump_file(root, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (rc == 0 && rename(tmp, path) < 0)
+        rc = -1;
+    if (rc < 0)
+        unlink(tmp);
+    free(tmp);
+    return rc;
+}
+
+int report_json_write_state(const char *path, const struct chapter_result *rs, size_t n,
+                            const struct sandbox *box, const struct report_state *state,
+                            char *err, size_t errlen)
 {
     json_t *chapters = json_array();
     double score, max;
     for (size_t i = 0; i < n; i++)
         json_array_append_new(chapters, chapter_json(&rs[i]));
     score_total(rs, n, &score, &max);
-    json_t *root = json_pack("{s:f, s:f, s:o, s:o}", "score", score, "max_score", max,
-                             "sandbox", sandbox_json(box), "chapters", chapters);
-    int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    const struct selection *sel = state->selection;
+    bool partial = sel && !selection_empty(sel);
+    json_t *selection = partial ? json_pack("{s:o, s:o}", "tests",
+                                            strings_json(sel->tests, sel->n_tests), "files",
+                                            strings_json(sel->files, sel->n_files))
+                                : json_null();
+    json_t *root = json_pack("{s:f, s:f, s:b, s:b, s:o, s:o, s:o}", "score", score,
+                             "max_score", max, "complete", state->complete, "partial", partial,
+                             "selection", selection, "sandbox", sandbox_json(box), "chapters",
+                             chapters);
+    int rc = dump_atomically(root, path);
     if (rc < 0)
         snprintf(err, errlen, "cannot write the JSON report %s", path);
     json_decref(root);
     return rc;
+}
+
+int report_json_write(const char *path, const struct chapter_result *rs, size_t n,
+                      const struct sandbox *box, char *err, size_t errlen)
+{
+    const struct report_state done = {.complete = true};
+    return report_json_write_state(path, rs, n, box, &done, err, errlen);
 }

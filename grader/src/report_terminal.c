@@ -1,12 +1,17 @@
 /* report_terminal.c - stage 6a: what the student reads in the terminal.
  *
- * One line per test in the style of course graders (status, name, points), the
- * reason indented under a failure, then the chapter's and the final score. */
+ * Quiet by default: one line per exercise (the student files its tests exercise) when
+ * its tests pass, its failures expanded under it (the first of an exercise not begun,
+ * up to MAX_EXPANDED of one under way, the rest named, a long list cut with a count).
+ * Verbose: one line per test in the style of course graders (status, name, points),
+ * the reason indented under a failure. Then the analyses, notes and the chapter's and
+ * the final score. Every path is shown from the workbook's root (display_paths.c). */
 #include "grader.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-enum { NAME_WIDTH = 46 };
+enum { NAME_WIDTH = 46, MAX_EXPANDED = 5, MAX_LISTED = 4 };
 
 struct style {
     const char *pass, *fail, *bold, *dim, *off;
@@ -35,19 +40,108 @@ static void print_indented(FILE *out, const char *text, const char *indent)
     }
 }
 
-static void print_test(FILE *out, const struct test_verdict *t, const struct style *st)
+/* A test's points as its status gives them (live verdicts are not scored yet). */
+static double points_of(const struct test_verdict *t)
 {
-    bool passed = t->status == TEST_PASSED;
-    fprintf(out, "  %s%-7s%s %-*s %5g/%g\n", passed ? st->pass : st->fail,
-            status_label(t->status), st->off, NAME_WIDTH, t->spec->name, t->score,
-            t->spec->points);
-    if (!passed && t->message) {
-        if (t->location)
-            fprintf(out, "          %s%s:%s ", st->dim, t->location, st->off);
-        else
-            fputs("          ", out);
-        print_indented(out, t->message, "");
+    return t->status == TEST_PASSED ? t->spec->points : 0;
+}
+
+/* The reason under a failed test: its location, its message and, with show_output,
+ * what its code printed. */
+static void print_reason(FILE *out, const struct chapter_result *r, const struct test_verdict *t,
+                         const struct terminal_options *o, const struct style *st,
+                         const char *indent)
+{
+    char *where = display_location(&o->paths, r->chapter, t->location);
+    char *message = display_text(&o->paths, r->chapter, t->message);
+    if (where)
+        fprintf(out, "%s%s%s:%s ", indent, st->dim, where, st->off);
+    else
+        fputs(indent, out);
+    print_indented(out, message ? message : "", "");
+    if (o->show_output && t->output) {
+        fprintf(out, "%s%sit printed:%s\n", indent, st->dim, st->off);
+        char *deeper = xasprintf("%s  | ", indent);
+        print_indented(out, t->output, deeper);
+        free(deeper);
+    } else if (o->show_output) {
+        fprintf(out, "%s%sit printed nothing%s\n", indent, st->dim, st->off);
     }
+    free(message);
+    free(where);
+}
+
+void report_test_terminal(FILE *out, const struct chapter_result *r, size_t i,
+                          const struct terminal_options *o)
+{
+    struct style st = style_for(o->colour);
+    const struct test_verdict *t = &r->tests[i];
+    bool passed = t->status == TEST_PASSED;
+    fprintf(out, "  %s%-7s%s %-*s %5g/%g\n", passed ? st.pass : st.fail,
+            status_label(t->status), st.off, NAME_WIDTH, t->spec->name, points_of(t),
+            t->spec->points);
+    if (!passed && t->message)
+        print_reason(out, r, t, o, &st, "          ");
+}
+
+size_t exercise_end(const struct chapter *ch, size_t i)
+{
+    size_t end = i + 1;
+    while (end < ch->n_tests && same_exercise(ch, i, end))
+        end++;
+    return end;
+}
+
+void report_exercise_terminal(FILE *out, const struct chapter_result *r, size_t first,
+                              size_t end, const struct terminal_options *o)
+{
+    if (o->verbose) {
+        for (size_t i = first; i < end; i++)
+            report_test_terminal(out, r, i, o);
+        return;
+    }
+    struct style st = style_for(o->colour);
+    size_t passed = 0, failing = 0;
+    double score = 0, max = 0;
+    for (size_t i = first; i < end; i++) {
+        passed += r->tests[i].status == TEST_PASSED;
+        score += points_of(&r->tests[i]);
+        max += r->tests[i].spec->points;
+    }
+    char *label = exercise_label(r->chapter, first);
+    char *summary = xasprintf("%s: %zu/%zu passed", label, passed, end - first);
+    bool all = passed == end - first;
+    fprintf(out, "  %s%-7s%s %-*s %5g/%g\n", all ? st.pass : st.fail, all ? "PASS" : "FAIL",
+            st.off, NAME_WIDTH, summary, score, max);
+    /* failures expanded: the first one of an exercise not begun, more of one under way */
+    size_t expand = passed == 0 ? 1 : MAX_EXPANDED;
+    char *rest = xstrdup("");
+    for (size_t i = first; i < end; i++) {
+        const struct test_verdict *t = &r->tests[i];
+        if (t->status == TEST_PASSED)
+            continue;
+        if (failing++ < expand) {
+            fprintf(out, "    %s%-7s%s %-*s %3g/%g\n", st.fail, status_label(t->status), st.off,
+                    NAME_WIDTH - 2, t->spec->name, points_of(t), t->spec->points);
+            if (t->message)
+                print_reason(out, r, t, o, &st, "            ");
+        } else if (passed > 0 && failing - expand <= MAX_LISTED) {
+            char *longer = xasprintf("%s%s%s", rest, failing - expand > 1 ? ", " : "",
+                                     t->spec->name);
+            free(rest);
+            rest = longer;
+        }
+    }
+    if (failing > expand) {
+        size_t more = failing - expand;
+        fprintf(out, "    %s... and %zu more failing%s%s", st.dim, more, passed ? ": " : "", rest);
+        if (passed > 0 && more > MAX_LISTED)
+            fprintf(out, " and %zu more", more - MAX_LISTED);
+        fprintf(out, " (--verbose shows them)%s\n", st.off);
+    }
+    free(rest);
+    free(summary);
+    free(label);
 }
 
 static const char *analysis_label(const char *tool)
@@ -55,8 +149,29 @@ static const char *analysis_label(const char *tool)
     return strcmp(tool, "helgrind") == 0 ? "race-free (helgrind)" : "leak-free (memcheck)";
 }
 
-/* One scored line per analysis, then each finding with its lines and hint. */
-static void print_analysis(FILE *out, const struct analysis_result *a, const struct style *st)
+/* text with a long list after its last ": " cut to MAX_LISTED names and a count. */
+static char *cut_list(const char *text)
+{
+    const char *colon = strstr(text, ": "), *next;
+    while (colon && (next = strstr(colon + 2, ": ")) != NULL)
+        colon = next;
+    if (colon == NULL || strchr(colon, '\n'))
+        return xstrdup(text);
+    size_t items = 1;
+    const char *cut = NULL;
+    for (const char *p = strstr(colon, ", "); p; p = strstr(p + 2, ", "))
+        if (++items == MAX_LISTED + 1)
+            cut = p;
+    if (cut == NULL)
+        return xstrdup(text);
+    return xasprintf("%.*s ... and %zu more", (int)(cut - text), text, items - MAX_LISTED);
+}
+
+/* One scored line per analysis, then its message (quiet: its list cut, and not again
+ * when the analysis before said the same), then each finding with its lines and hint. */
+static void print_analysis(FILE *out, const struct chapter_result *r,
+                           const struct analysis_result *a, const char *said_before,
+                           const struct terminal_options *o, const struct style *st)
 {
     if (a->max_score <= 0 && !a->ran)
         return;
@@ -65,42 +180,82 @@ static void print_analysis(FILE *out, const struct analysis_result *a, const str
             earned ? st->pass : st->fail, earned ? "PASS" : "FAIL", st->off, NAME_WIDTH,
             analysis_label(a->tool), a->score, a->max_score, st->dim, a->errors, a->ignored,
             a->seconds, st->off);
-    if (a->message)
-        fprintf(out, "          %s\n", a->message);
+    if (a->message && !o->verbose && said_before && strcmp(said_before, a->message) == 0) {
+        fprintf(out, "          %s(the same)%s\n", st->dim, st->off);
+    } else if (a->message) {
+        char *message = o->verbose ? xstrdup(a->message) : cut_list(a->message);
+        fprintf(out, "          %s\n", message);
+        free(message);
+    }
     for (size_t i = 0; i < a->n_findings; i++) {
         fprintf(out, "          %s[%s] in test %s%s\n", st->bold, a->findings[i].kind,
                 a->findings[i].test, st->off);
-        print_indented(out, a->findings[i].message, "          ");
+        char *message = display_text(&o->paths, r->chapter, a->findings[i].message);
+        print_indented(out, message, "          ");
+        free(message);
     }
 }
 
-void report_chapter_terminal(FILE *out, const struct chapter_result *r, bool colour)
+/* Whether every test of [first, end) was printed live with the status it has now. */
+static bool shown_already(const struct chapter_result *r, size_t first, size_t end,
+                          const struct terminal_options *o)
 {
-    struct style st = style_for(colour);
-    const struct chapter *ch = r->chapter;
+    for (size_t i = first; o->shown && i < end; i++)
+        if (o->shown[i] != (int)r->tests[i].status)
+            return false;
+    return o->shown != NULL;
+}
+
+void report_chapter_header_terminal(FILE *out, const struct chapter *ch,
+                                    const struct terminal_options *o)
+{
+    struct style st = style_for(o->colour);
     fprintf(out, "\n%s== %s: %s ==%s\n", st.bold, ch->id, ch->title, st.off);
+    if (ch->whole)
+        fprintf(out, "  %spartial: %zu of its %zu tests (--test, --file); the score is not "
+                "comparable to a full grading%s\n", st.dim, ch->n_tests, ch->whole->n_tests,
+                st.off);
+}
+
+void report_chapter_terminal(FILE *out, const struct chapter_result *r,
+                             const struct terminal_options *o)
+{
+    struct style st = style_for(o->colour);
+    const struct chapter *ch = r->chapter;
     if (r->status == CHAPTER_COMPILE_ERROR) {
         fprintf(out, "  %sCOMPILE ERROR%s: every test of this chapter scores 0\n", st.fail,
                 st.off);
-        print_indented(out, r->message, "    ");
+        char *message = display_text(&o->paths, ch, r->message);
+        print_indented(out, message, "    ");
+        free(message);
     } else if (r->status == CHAPTER_ERROR) {
         fprintf(out, "  %sNOT GRADED%s: %s\n", st.fail, st.off, r->message);
     }
     if (r->status == CHAPTER_GRADED) {
-        for (size_t i = 0; i < ch->n_tests; i++)
-            print_test(out, &r->tests[i], &st);
-        print_analysis(out, &r->helgrind, &st);
-        print_analysis(out, &r->memcheck, &st);
+        for (size_t i = 0; i < ch->n_tests;) {
+            size_t end = o->verbose ? i + 1 : exercise_end(ch, i);
+            if (!shown_already(r, i, end, o))
+                report_exercise_terminal(out, r, i, end, o);
+            i = end;
+        }
+        print_analysis(out, r, &r->helgrind, NULL, o, &st);
+        print_analysis(out, r, &r->memcheck, r->helgrind.max_score > 0 || r->helgrind.ran
+                                                 ? r->helgrind.message : NULL, o, &st);
     }
-    for (size_t i = 0; i < r->n_notes; i++)
-        fprintf(out, "  note: %s\n", r->notes[i]);
+    for (size_t i = 0; i < r->n_notes; i++) {
+        char *note = display_text(&o->paths, ch, r->notes[i]);
+        fprintf(out, "  note: ");
+        print_indented(out, note, "");
+        free(note);
+    }
     if (r->n_flags > 0)
         fprintf(out, "  flagged for review (not scored):\n");
     for (size_t i = 0; i < r->n_flags; i++)
         fprintf(out, "    %s%s%s\n", r->flags[i].where, r->flags[i].where[0] ? ": " : "",
                 r->flags[i].what);
-    fprintf(out, "  %sChapter %s: %g/%g%s  %s(%.1f s: build %.1f, tests %.1f, analyses %.1f)%s\n",
-            st.bold, ch->id, r->score, r->max_score, st.off, st.dim, r->seconds,
+    fprintf(out, "  %sChapter %s: %g/%g%s%s  %s(%.1f s: build %.1f, tests %.1f, analyses %.1f)%s\n",
+            st.bold, ch->id, r->score, r->max_score, ch->whole ? " (partial)" : "", st.off,
+            st.dim, r->seconds,
             r->stage_seconds.collect + r->stage_seconds.build + r->stage_seconds.check,
             r->stage_seconds.run, r->stage_seconds.analyse, st.off);
 }

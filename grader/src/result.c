@@ -83,6 +83,7 @@ void chapter_result_free(struct chapter_result *r)
     for (size_t i = 0; r->tests && i < r->chapter->n_tests; i++) {
         free(r->tests[i].message);
         free(r->tests[i].location);
+        free(r->tests[i].output);
     }
     for (size_t i = 0; i < r->n_notes; i++)
         free(r->notes[i]);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "live.h"
 
 extern char **environ;
 
@@ -72,6 +73,7 @@ static void on_progress(void *ctx, const char *line, struct command_run *run)
         int i = test_index(p->chapter, line + 6);
         if (i > p->last_begun && p->selected[i]) {
             p->running = p->last_begun = i;
+            live_test_began(p->live, i);
             run->deadline = now + p->chapter->tests[i].timeout * p->slowdown + TEST_GRACE_S;
             if (run->deadline > p->latest)
                 run->deadline = p->latest;
@@ -84,6 +86,7 @@ static void on_progress(void *ctx, const char *line, struct command_run *run)
         if (i >= 0 && i == p->running) {
             if (p->completions && fields == 3)
                 completions_record(p->completions, (size_t)i, genuine, forged);
+            live_test_ended(p->live, i, p->completions);
             p->running = -1;
             run->deadline = now + BETWEEN_TESTS_S;
             if (run->deadline > p->latest)
@@ -172,7 +175,8 @@ static int check_defined(const char *work, char **env, const struct sandbox_spec
         free(listing); /* a runner with no test at all cannot be linked: it died early */
         return -1;
     }
-    char *undeclared = undeclared_tests(r->chapter, listing);
+    char *undeclared = undeclared_tests(r->chapter->whole ? r->chapter->whole : r->chapter,
+                                        listing);
     if (undeclared) {
         r->message = undeclared;
         free(listing);
@@ -204,6 +208,7 @@ struct attempt {
     char **env;
     struct completions *completions;
     const struct sandbox_spec *sandbox;
+    struct live *live;
 };
 
 /* What one run of the runner left to say beyond the XML logs. */
@@ -318,6 +323,7 @@ static int run_once(const struct attempt *a, const bool *todo, struct chapter_re
                           .timeout_s = deadline, .own_session = true, .pass_fds = pass,
                           .n_pass_fds = 2, .sandbox = a->sandbox};
     progress.completions = a->completions;
+    progress.live = a->live;
     test_progress_attach(&progress, &cmd, &argv, deadline);
     cmd.argv = argv.items; /* the list may have moved as it grew */
     cmd.timeout_s = START_GRACE_S; /* until the first test begins; progress moves it */
@@ -329,6 +335,7 @@ static int run_once(const struct attempt *a, const bool *todo, struct chapter_re
                                strerror(out->exec_errno ? out->exec_errno : errno));
     } else {
         read_logs(a->chapter, xml_dir, todo, r);
+        test_output_read(log, r); /* display only (--show-output) */
         report->running = out->timed_out ? progress.running : -1;
         report->strays = progress.strays + (long)out->strays;
         report->limits_note = command_limits_note(&cmd, out);
@@ -439,6 +446,7 @@ int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
         /* every declared test is missing from tests/: each one's message says so */
     } else if (defined == -2) {
         r->status = CHAPTER_ERROR;
+        r->metadata_broken = true;
         chapter_result_fail_all(r, TEST_ERROR, "not graded: a test is not declared");
         rc = -1;
     } else if (defined < 0) {
@@ -452,7 +460,7 @@ int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
         r->message = xasprintf("cannot make the run's secret token: %s", strerror(errno));
         rc = -1;
     } else {
-        struct attempt a = {ch, work, env, &completions, sandbox};
+        struct attempt a = {ch, work, env, &completions, sandbox, cfg->live};
         rc = run_tests(&a, todo, r);
         if (rc < 0)
             r->status = CHAPTER_ERROR;

@@ -24,6 +24,9 @@
  *                     that other activity on the machine cannot fail a fixture)
  *   needs             [sandbox layers]: when bin/grade --sandbox-info says one is
  *                     missing, the fixture is skipped (not run, not counted as passed)
+ *   args              more bin/grade options, e.g. "--test lock_ --show-output"
+ *   exit_status       bin/grade's expected exit status (default 0); the report must
+ *                     be written whatever it is
  *   expect            status, score, message (a string or strings, each contained),
  *                     message_any [one contained], message_lacks [in no message of the
  *                     chapter, its tests or its notes], tests { name: { status,
@@ -32,11 +35,16 @@
  *                     errors, kind, where, message } }, no_process_named [...],
  *                     max_seconds (the whole bin/grade run, wall clock), no_path [glob
  *                     patterns that must match nothing after grading], max_file_bytes
- *                     (no larger file left in the grading's TMPDIR, nor new in /tmp)
+ *                     (no larger file left in the grading's TMPDIR, nor new in /tmp),
+ *                     output [each in the terminal output], output_lacks [none in it],
+ *                     output_max_lines, partial (the report's "partial"), test_names
+ *                     [exactly the tests the report lists, in order]
  * Every fixture is graded with a TMPDIR of its own, removed afterwards; what a hostile
  * fixture leaves behind is reported, then removed so that it cannot fail the next.
  *
- * To grade some fixtures only: VERDICT_FIXTURES=a,b CK_RUN_CASE=fixtures build/verdict-tests */
+ * To grade some fixtures only: VERDICT_FIXTURES=a,b CK_RUN_CASE=fixtures build/verdict-tests
+ * Interrupted and killed gradings, make grade in a chapter folder:
+ * CK_RUN_CASE=interruptions build/verdict-tests */
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
@@ -49,6 +57,7 @@
 #include <sys/msg.h>
 #include <sys/random.h>
 #include <sys/sem.h>
+#include <signal.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -111,7 +120,9 @@ struct grade_run {
     pid_t pid;
     bool ended;
     int status; /* its wait status, once ended */
+    int want_status; /* the exit status expected of it */
     char *dir;
+    char *output; /* what it printed, once waited for (the caller frees it) */
 };
 
 /* In the child: runs cmd, writes its wall time to seconds_path, and ends with its exit
@@ -171,18 +182,18 @@ static json_t *grade_wait(struct grade_run *g, double *seconds, char **problem)
     }
     char *log = path_join(g->dir, "grade.log"), *json = path_join(g->dir, "report.json");
     char *time_path = path_join(g->dir, "seconds");
-    char *output = read_text_file(log, 8192), *time_text = read_text_file(time_path, 64);
+    char *output = read_text_file(log, 1 << 20), *time_text = read_text_file(time_path, 64);
     json_error_t error;
     json_t *report = NULL;
-    if (!WIFEXITED(g->status) || WEXITSTATUS(g->status) != 0)
-        *problem = xasprintf("bin/grade failed (status %d):\n%s", g->status,
-                             output ? output : "");
+    if (!WIFEXITED(g->status) || WEXITSTATUS(g->status) != g->want_status)
+        *problem = xasprintf("bin/grade exited with wait status %d, expected exit status "
+                             "%d:\n%.8192s", g->status, g->want_status, output ? output : "");
     else if ((report = json_load_file(json, 0, &error)) == NULL)
         *problem = xasprintf("no JSON report: %s", error.text);
     if (seconds)
         *seconds = time_text ? strtod(time_text, NULL) : -1;
     free(time_text);
-    free(output);
+    g->output = output;
     free(time_path);
     free(json);
     free(log);
@@ -199,6 +210,7 @@ static json_t *grade_in(const char *chapters, const char *submission, const char
     struct grade_run g = grade_start(chapters, submission, chapter_args, tmpdir);
     char *problem = NULL;
     json_t *report = grade_wait(&g, NULL, &problem);
+    free(g.output);
     ck_assert_msg(report != NULL, "%s", problem);
     return report;
 }
@@ -263,6 +275,9 @@ static size_t count_chapters(void)
 START_TEST(solutions_score_full_marks)
 {
     json_t *report = grade("solutions");
+    ck_assert_msg(json_is_true(json_object_get(report, "complete")) &&
+                      json_is_false(json_object_get(report, "partial")),
+                  "a whole grading's report is complete and not partial");
     json_t *chapters = json_object_get(report, "chapters");
     ck_assert_uint_eq(json_array_size(chapters), count_chapters());
     size_t i;
@@ -294,6 +309,124 @@ START_TEST(skeletons_compile_and_score_zero)
         free(passing);
     }
     json_decref(report);
+}
+END_TEST
+
+static json_t *find_test(json_t *chapter, const char *name);
+static void expect_substring(const char *what, const char *text, const char *part);
+
+/* ---- interrupted gradings, and make grade in a chapter folder ---- */
+
+/* Starts bin/grade on the solutions of chapters 07, 08 and 09 (valgrind makes each take
+ * a few seconds), its output to dir/grade.log, its report to dir/report.json. */
+static pid_t grade_directly(const char *dir)
+{
+    char *json = path_join(dir, "report.json"), *log = path_join(dir, "grade.log");
+    fflush(NULL);
+    pid_t pid = fork();
+    ck_assert_int_ge(pid, 0);
+    if (pid == 0) {
+        if (freopen(log, "w", stdout) == NULL || dup2(fileno(stdout), 2) < 0)
+            _exit(127);
+        execl("bin/grade", "bin/grade", "--root", ".", "--no-color", "--submission", "solutions",
+              "--chapter", "07", "--chapter", "08", "--chapter", "09", "--json", json,
+              (char *)NULL);
+        _exit(127);
+    }
+    free(json);
+    free(log);
+    return pid;
+}
+
+/* The report once it holds at least `chapters` chapters (it is rewritten as grading
+ * goes), or NULL after 300 s. */
+static json_t *report_with(const char *dir, size_t chapters)
+{
+    char *json = path_join(dir, "report.json");
+    json_t *report = NULL;
+    for (double end = monotonic_seconds() + 300; monotonic_seconds() < end; usleep(50 * 1000)) {
+        report = is_file(json) ? json_load_file(json, 0, NULL) : NULL;
+        ck_assert_msg(report != NULL || !is_file(json), "%s is not valid JSON", json);
+        if (report && json_array_size(json_object_get(report, "chapters")) >= chapters)
+            break;
+        json_decref(report);
+        report = NULL;
+    }
+    free(json);
+    return report;
+}
+
+/* A grading stopped by signo in its second chapter leaves a valid report of what was
+ * graded, marked incomplete; returns its wait status. */
+static int interrupt_grading(int signo)
+{
+    char *dir = xstrdup("/tmp/grade-verdict.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    pid_t pid = grade_directly(dir);
+    json_t *early = report_with(dir, 1);
+    ck_assert_msg(early != NULL, "no report with one chapter within 300 s");
+    ck_assert_msg(json_is_false(json_object_get(early, "complete")),
+                  "a report written while grading goes on says complete: false");
+    json_decref(early);
+    ck_assert_int_eq(kill(pid, signo), 0);
+    int status;
+    ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+    json_t *report = report_with(dir, 1);
+    ck_assert_msg(report != NULL, "no valid report after signal %d", signo);
+    ck_assert_msg(json_is_false(json_object_get(report, "complete")),
+                  "an interrupted grading's report says complete: false");
+    json_t *first = json_array_get(json_object_get(report, "chapters"), 0);
+    ck_assert_str_eq(str(first, "id"), "07-process-pool");
+    ck_assert_msg(num(first, "score") == num(first, "max_score"), "07 was graded in full");
+    json_decref(report);
+    remove_tree(dir);
+    free(dir);
+    return status;
+}
+
+START_TEST(interrupted_grading_leaves_an_incomplete_report)
+{
+    int status = interrupt_grading(SIGINT);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT,
+                  "an interrupted grading exits with 130 (wait status %d)", status);
+}
+END_TEST
+
+START_TEST(killed_grading_leaves_an_incomplete_report)
+{
+    int status = interrupt_grading(SIGKILL);
+    ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+END_TEST
+
+/* make grade in chapters/01-fork grades that chapter: here FILE narrows it to reap.c. */
+START_TEST(make_grade_in_a_chapter_folder)
+{
+    char *dir = xstrdup("/tmp/grade-verdict.XXXXXX");
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char *cmd = xasprintf("make -s -C chapters/01-fork grade FILE=src/reap.c JSON='%s/r.json' "
+                          ">'%s/make.log' 2>&1", dir, dir);
+    int status = system(cmd);
+    char *log_path = path_join(dir, "make.log"), *json = path_join(dir, "r.json");
+    char *log = read_text_file(log_path, 1 << 20);
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "make grade failed: %s", log);
+    json_t *report = json_load_file(json, 0, NULL);
+    ck_assert_msg(report != NULL, "no report: %s", log);
+    json_t *chapters = json_object_get(report, "chapters");
+    ck_assert_uint_eq(json_array_size(chapters), 1);
+    json_t *ch = json_array_get(chapters, 0);
+    ck_assert_str_eq(str(ch, "id"), "01-fork");
+    ck_assert_uint_eq(json_array_size(json_object_get(ch, "tests")), 4);
+    ck_assert_ptr_nonnull(find_test(ch, "reap_collects_every_zombie"));
+    ck_assert(json_is_true(json_object_get(report, "partial")));
+    expect_substring("make grade's output", log, "reap.c: 0/4 passed");
+    json_decref(report);
+    free(log);
+    free(json);
+    free(log_path);
+    free(cmd);
+    remove_tree(dir);
+    free(dir);
 }
 END_TEST
 
@@ -818,6 +951,7 @@ static char *grade_honest_during(struct grade_run *honest, struct grade_run *fix
     for (int round = 1;; round++) {
         char *problem = NULL;
         json_t *report = grade_wait(honest, NULL, &problem);
+        free(honest->output);
         json_t *ch = find_chapter(report, id);
         char *why = problem ? problem
                     : ch    ? not_full_marks(ch)
@@ -838,20 +972,24 @@ static char *grade_honest_during(struct grade_run *honest, struct grade_run *fix
 }
 
 /* Grades the fixture's submission in tmpdir and returns the report (NULL, with
- * *problem, when grade failed) and in *seconds how long it took. With
- * concurrent_honest, honest gradings run meanwhile; *honest gets their first problem. */
+ * *problem, when grade failed), in *seconds how long it took and in *output what it
+ * printed. With concurrent_honest, honest gradings run meanwhile; *honest gets their
+ * first problem. */
 static json_t *grade_fixture(json_t *spec, const char *submission, const char *tmpdir,
-                             double *seconds, char **problem, char **honest)
+                             double *seconds, char **problem, char **honest, char **output)
 {
     const char *honest_id = str(spec, "concurrent_honest");
     char *honest_args = xasprintf("--chapter '%s'", honest_id), *args = chapter_args(spec);
+    append(&args, " %s", str(spec, "args"));
     struct grade_run first = {0};
     if (honest_id[0] != '\0') /* started just before the fixture's */
         first = grade_start(chapters_of(spec), str(spec, "base"), honest_args, tmpdir);
     struct grade_run g = grade_start(chapters_of(spec), submission, args, tmpdir);
+    g.want_status = (int)json_integer_value(json_object_get(spec, "exit_status"));
     if (honest_id[0] != '\0')
         *honest = grade_honest_during(&first, &g, spec, honest_args, tmpdir);
     json_t *report = grade_wait(&g, seconds, problem);
+    *output = g.output;
     free(args);
     free(honest_args);
     return report;
@@ -867,16 +1005,57 @@ static json_t *load_spec(const char *fixture)
     return spec;
 }
 
+/* expect.output, output_lacks and output_max_lines against what bin/grade printed. */
+static void check_output(json_t *expect, const char *output)
+{
+    size_t i, lines = 0;
+    json_t *part;
+    json_array_foreach(json_object_get(expect, "output"), i, part)
+        expect_substring("the terminal output", output, text_of(part));
+    json_array_foreach(json_object_get(expect, "output_lacks"), i, part)
+        expect_lacks("the terminal output", output, text_of(part));
+    for (const char *c = output; *c; c++)
+        lines += *c == '\n';
+    json_t *max = json_object_get(expect, "output_max_lines");
+    ck_assert_msg(max == NULL || lines <= (size_t)json_integer_value(max),
+                  "the terminal output has %zu lines, more than %d:\n%s", lines,
+                  (int)json_integer_value(max), output);
+}
+
+/* expect.partial and expect.test_names: a narrowed grading's report. */
+static void check_selection(json_t *report, json_t *chapter, json_t *expect)
+{
+    json_t *partial = json_object_get(expect, "partial");
+    if (partial)
+        ck_assert_msg(json_equal(json_object_get(report, "partial"), partial),
+                      "the report's partial is %s, expected %s",
+                      json_dumps(json_object_get(report, "partial"), JSON_ENCODE_ANY),
+                      json_dumps(partial, JSON_ENCODE_ANY));
+    json_t *names = json_object_get(expect, "test_names");
+    if (names == NULL)
+        return;
+    json_t *got = json_array();
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(chapter, "tests"), i, t)
+        json_array_append_new(got, json_string(str(t, "name")));
+    ck_assert_msg(json_equal(got, names), "the report's tests are %s, expected %s",
+                  json_dumps(got, JSON_COMPACT), json_dumps(names, JSON_COMPACT));
+    json_decref(got);
+}
+
 /* The report's verdicts against expect, then the other chapters of the run. */
-static void check_report(json_t *report, json_t *spec, double seconds)
+static void check_report(json_t *report, json_t *spec, double seconds, const char *output)
 {
     json_t *expect = json_object_get(spec, "expect");
+    check_output(expect, output ? output : "");
     json_t *max = json_object_get(expect, "max_seconds");
     ck_assert_msg(max == NULL || (seconds >= 0 && seconds <= json_number_value(max)),
                   "the grading took %.1f s, more than %g s", seconds, json_number_value(max));
     json_t *chapter = find_chapter(report, str(spec, "chapter"));
     ck_assert_msg(chapter != NULL, "the report has no chapter %s", str(spec, "chapter"));
     check_expectations(chapter, expect);
+    check_selection(report, chapter, expect);
     check_also_chapters(report, spec);
 }
 
@@ -890,15 +1069,17 @@ START_TEST(fixture_gets_expected_verdict)
     char *canary = json_is_true(json_object_get(spec, "canary")) ? canary_write() : NULL;
     time_t started = time(NULL);
     double seconds;
-    char *problem = NULL, *honest = NULL;
-    json_t *report = grade_fixture(spec, submission, tmpdir, &seconds, &problem, &honest);
+    char *problem = NULL, *honest = NULL, *output = NULL;
+    json_t *report = grade_fixture(spec, submission, tmpdir, &seconds, &problem, &honest,
+                                   &output);
     struct aftermath after = observe(spec, before, canary, tmpdir, started);
     remove_tree(tmpdir);
     remove_tree(submission);
     ck_assert_msg(report != NULL, "%s", problem);
     check_aftermath(&after);
     ck_assert_msg(honest == NULL, "%s", honest);
-    check_report(report, spec, seconds);
+    check_report(report, spec, seconds, output);
+    free(output);
     json_decref(report);
     json_decref(spec);
     free(canary);
@@ -1034,6 +1215,12 @@ int main(void)
     tcase_add_test(whole, solutions_score_full_marks);
     tcase_add_test(whole, skeletons_compile_and_score_zero);
     suite_add_tcase(s, whole);
+    TCase *stops = tcase_create("interruptions");
+    tcase_set_timeout(stops, GRADE_TIMEOUT_S);
+    tcase_add_test(stops, interrupted_grading_leaves_an_incomplete_report);
+    tcase_add_test(stops, killed_grading_leaves_an_incomplete_report);
+    tcase_add_test(stops, make_grade_in_a_chapter_folder);
+    suite_add_tcase(s, stops);
     TCase *fx = tcase_create("fixtures");
     tcase_set_timeout(fx, GRADE_TIMEOUT_S);
     tcase_add_loop_test(fx, fixture_gets_expected_verdict, 0, n_fixtures);

@@ -126,6 +126,12 @@ static const struct {
     {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1;});"
      "\nreview = ( { name = \"f\"; reason = \"r\"; why = \"w\"; } );",
      ":2: unknown setting 'why'"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1;});"
+     "\ntest_sources = ( { source = \"tests/t.c\"; files = [ \"src/b.c\" ]; } );",
+     ":2: test_sources: 'src/b.c' is not one of the student_files"},
+    {"title=\"x\"; student_files=[\"src/a.c\"]; tests=({name=\"t\"; points=1;});"
+     "test_sources = ( { source = \"t.c\"; files = [ \"src/a.c\" ]; } );",
+     "'source' must be a path like \"tests/test_x.c\""},
 };
 
 START_TEST(broken_metadata_is_explained)
@@ -137,6 +143,46 @@ START_TEST(broken_metadata_is_explained)
     ck_assert_msg(strstr(err, broken[_i].error) != NULL, "case %d: error '%s' lacks '%s'", _i,
                   err, broken[_i].error);
     ck_assert_msg(strstr(err, "chapter.cfg") != NULL, "error '%s' does not name the file", err);
+}
+END_TEST
+
+/* Each test exercises the student files its tests/ file names (test_a.c: src/a.c), or
+ * those test_sources gives that file; a test no tests/ file defines exercises none. */
+START_TEST(tests_know_the_files_they_exercise)
+{
+    static const char cfg[] =
+        "title = \"x\"; student_files = [ \"src/a.c\", \"src/b.c\", \"src/c.c\" ];\n"
+        "tests = ( { name = \"a_one\"; points = 1; }, { name = \"both\"; points = 1; },\n"
+        "          { name = \"lost\"; points = 1; }, { name = \"a_two\"; points = 1; } );\n"
+        "test_sources = ( { source = \"tests/test_bc.c\"; files = [ \"src/b.c\", \"src/c.c\" ]; } );\n";
+    char *dir = unit_tempdir();
+    char *ch_dir = path_join(dir, "01-x");
+    unit_write(ch_dir, "chapter.cfg", cfg);
+    unit_write(ch_dir, "tests/test_a.c", "WB_TEST(a_one) { }\nWB_TEST( a_two ) { }\n"
+                                         "/* WB_TEST(name) in prose */\n");
+    unit_write(ch_dir, "tests/test_bc.c", "#include \"wb_test.h\"\nWB_TEST(both)\n{\n}\n");
+    struct chapter ch;
+    char err[512];
+    ck_assert_msg(chapter_load(ch_dir, &ch, err, sizeof err) == 0, "%s", err);
+    ck_assert_str_eq(ch.exercises[0].source, "tests/test_a.c");
+    ck_assert_uint_eq(ch.exercises[0].n_files, 1);
+    ck_assert_str_eq(ch.exercises[0].files[0], "src/a.c");
+    ck_assert_uint_eq(ch.exercises[3].n_files, 1);
+    ck_assert(same_exercise(&ch, 0, 3));
+    ck_assert(!same_exercise(&ch, 0, 1));
+    ck_assert_str_eq(ch.exercises[1].source, "tests/test_bc.c");
+    ck_assert_uint_eq(ch.exercises[1].n_files, 2);
+    ck_assert(test_exercises(&ch, 1, "src/c.c"));
+    ck_assert(!test_exercises(&ch, 1, "src/a.c"));
+    char *label = exercise_label(&ch, 1);
+    ck_assert_str_eq(label, "b.c, c.c");
+    free(label);
+    ck_assert_ptr_null(ch.exercises[2].source);
+    ck_assert_uint_eq(ch.exercises[2].n_files, 0);
+    chapter_free(&ch);
+    remove_tree(dir);
+    free(ch_dir);
+    free(dir);
 }
 END_TEST
 
@@ -200,6 +246,7 @@ Suite *chapter_suite(void)
     tcase_add_test(tc, policy_settings_are_read);
     tcase_add_loop_test(tc, broken_metadata_is_explained, 0,
                         (int)(sizeof broken / sizeof *broken));
+    tcase_add_test(tc, tests_know_the_files_they_exercise);
     tcase_add_test(tc, chapters_are_found_by_number_or_name);
     tcase_add_test(tc, no_chapters_is_an_error);
     suite_add_tcase(s, tc);

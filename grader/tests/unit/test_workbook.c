@@ -233,6 +233,34 @@ static void check_exports(const struct chapter *ch, struct libsyms *libs, char *
     free_list(headers, n);
 }
 
+/* Every declared test is defined in a tests/ file and exercises at least one student
+ * file (its file's name, or test_sources, says which): --file and the folded terminal
+ * report go by it. */
+START_TEST(every_test_exercises_a_student_file)
+{
+    for (const char *const *tree = trees; *tree; tree++) {
+        struct chapter *chs;
+        size_t n;
+        char err[1024];
+        ck_assert_msg(chapters_load_all(*tree, &chs, &n, err, sizeof err) == 0, "%s", err);
+        for (size_t c = 0; c < n; c++) {
+            ck_assert_msg(chs[c].load_error == NULL, "%s", chs[c].load_error);
+            for (size_t i = 0; i < chs[c].n_tests; i++) {
+                const struct test_exercise *t = &chs[c].exercises[i];
+                const char *name = chs[c].tests[i].name;
+                ck_assert_msg(t->source != NULL, "%s: no tests/ file defines WB_TEST(%s)",
+                              chs[c].id, name);
+                ck_assert_msg(t->n_files > 0, "%s: %s defines %s, and neither its name nor "
+                              "test_sources says which student files it exercises", chs[c].id,
+                              t->source, name);
+            }
+            chapter_free(&chs[c]);
+        }
+        free(chs);
+    }
+}
+END_TEST
+
 START_TEST(exports_are_what_the_headers_declare)
 {
     char *bad = xstrdup("");
@@ -412,6 +440,7 @@ Suite *workbook_suite(void)
     Suite *s = suite_create("workbook");
     TCase *tc = tcase_create("chapter.cfg against headers and lessons");
     tcase_set_timeout(tc, 60);
+    tcase_add_test(tc, every_test_exercises_a_student_file);
     tcase_add_test(tc, exports_are_what_the_headers_declare);
     tcase_add_test(tc, lessons_mention_only_allowed_or_forbidden_functions);
     suite_add_tcase(s, tc);
