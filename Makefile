@@ -29,8 +29,11 @@
 #   libcapstone-dev              disassembling student object files (no system-call
 #                                instructions, no valgrind client requests)
 #   clang                        make test grades everything with clang too
+#   gdb                          the debugging recipe of the README (one test by hand)
+#   tmux                         make test drives `make watch` in a real terminal
 DEPS_PACKAGES := build-essential pkg-config check libxml2-dev libjansson-dev libconfig-dev libelf-dev \
-                 valgrind valgrind-dbg patch bubblewrap libseccomp-dev libcapstone-dev clang
+                 valgrind valgrind-dbg patch bubblewrap libseccomp-dev libcapstone-dev clang \
+                 gdb tmux
 
 CC ?= cc
 PKGS := check libxml-2.0 jansson libconfig libelf capstone
@@ -70,7 +73,7 @@ define workbook_only
 endef
 
 .PHONY: all deps grade watch hint list test unit-tests verdict-tests verdict-tests-clang template-tests \
-        workflow-tests student-template lint-workflows ci-node mutants mutants-declared clean
+        workflow-tests student-template lint-workflows ci-node mutants mutants-declared terminal-tests clean
 # Each entry point installs what is missing first, then builds in a fresh make: the
 # compiler flags come from pkg-config, which a fresh machine only has after deps.
 all: deps
@@ -141,8 +144,13 @@ test: deps
 	@$(MAKE) --no-print-directory verdict-tests
 	@$(MAKE) --no-print-directory verdict-tests-clang
 	@$(MAKE) --no-print-directory mutants-declared
+	@$(MAKE) --no-print-directory terminal-tests
 	@$(MAKE) --no-print-directory template-tests
 	@$(MAKE) --no-print-directory workflow-tests
+
+# A student's loop in a real terminal (tmux): watch, save a broken file, fix it.
+terminal-tests: bin/grade
+	grader/tests/terminal/watch-in-tmux.sh
 
 student-template:
 	$(workbook_only)

@@ -7,9 +7,11 @@
 #   make grade FILE=src/lock.c      the tests of one student file
 #   make grade TEST=lock_           the tests whose name begins with lock_
 #   make grade ARGS=--show-output   any other option of bin/grade
+#   make watch                      grade it again each time one of its files is saved
+#   make hint [EX=lock]             the next hint of an exercise
 WORKBOOK := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 CHAPTER := $(notdir $(CURDIR))
 
-.PHONY: grade
-grade:
-	@$(MAKE) --no-print-directory -C $(WORKBOOK) grade CH=$(CHAPTER)
+.PHONY: grade watch hint
+grade watch hint:
+	@$(MAKE) --no-print-directory -C $(WORKBOOK) $@ CH=$(CHAPTER)
