@@ -34,7 +34,10 @@ static char *plain_name(const char *function)
 {
     if (function == NULL)
         return xstrdup("a library function");
-    return strndup(function, strcspn(function, "@"));
+    const char *plain = function + strspn(function, "_");
+    if (strncmp(plain, "pthread_", 8) != 0 && strncmp(plain, "sem_", 4) != 0)
+        plain = function; /* "__pthread_mutex_lock" is pthread_mutex_lock, not others */
+    return strndup(plain, strcspn(plain, "@"));
 }
 
 /* "chapters/09-thread-sync/src/lock.c:31 (lock_acquire)" */
