@@ -18,7 +18,7 @@
 static const double DEADLOCK_WINDOW_S = 2.0;
 /* Hung tests are waited for up to their timeouts until the chapter's hung tests have
  * cost this many seconds; after that, a test is waited for CAPPED_LIMIT_S at most. */
-static const double HANG_BUDGET_S = 15.0;
+static const double HANG_BUDGET_S = 10.0;
 static const double CAPPED_LIMIT_S = 0.5;
 enum { MAX_TREE = 1024 };
 
