@@ -169,9 +169,10 @@ static void on_event(pid_t tid, int status)
             ptrace(PTRACE_CONT, tid, 0, 0);
             return;
         }
-        siginfo_t si;
-        if (ptrace(PTRACE_GETSIGINFO, tid, 0, &si) < 0 && errno == EINVAL)
-            ptrace(PTRACE_LISTEN, tid, 0, 0); /* a group-stop: it stays stopped */
+        /* a group-stop reports its stopping signal (an interrupt, SIGTRAP): the
+         * tracee stays stopped, as it would untraced, until a SIGCONT */
+        if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU)
+            ptrace(PTRACE_LISTEN, tid, 0, 0);
         else
             ptrace(PTRACE_CONT, tid, 0, 0);
         return;
