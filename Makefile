@@ -22,6 +22,7 @@
 #   libjansson-dev               writing the JSON report
 #   libconfig-dev                reading each chapter's chapter.cfg
 #   libelf-dev                   reading student object files (what they define and use)
+#   libdw-dev                    reading the stacks of hung and crashed tests (libdwfl)
 #   valgrind valgrind-dbg        race (helgrind) and memory (memcheck) analysis
 #   patch                        fixture submissions written as patches (make test)
 #   bubblewrap                   the sandbox student code runs in (namespaces)
@@ -31,12 +32,12 @@
 #   clang                        make test grades everything with clang too
 #   gdb                          the debugging recipe of the README (one test by hand)
 #   tmux                         make test drives `make watch` in a real terminal
-DEPS_PACKAGES := build-essential pkg-config check libxml2-dev libjansson-dev libconfig-dev libelf-dev \
+DEPS_PACKAGES := build-essential pkg-config check libxml2-dev libjansson-dev libconfig-dev libelf-dev libdw-dev \
                  valgrind valgrind-dbg patch bubblewrap libseccomp-dev libcapstone-dev clang \
                  gdb tmux
 
 CC ?= cc
-PKGS := check libxml-2.0 jansson libconfig libelf capstone
+PKGS := check libxml-2.0 jansson libconfig libelf libdw capstone
 CFLAGS := -std=c17 -Wall -Wextra -Werror -pthread -g -O2 -D_GNU_SOURCE \
           -Igrader/src -Igrader/harness $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)

@@ -5,7 +5,7 @@
  * ends: if the runner itself is killed, the results of the earlier tests are kept.
  *
  *   runner [--xml-dir DIR] [--timeout NAME=SECONDS]... [--token-fd FD] [--progress FD]
- *          [--confine] [--list] [NAME...]
+ *          [--attach-fd FD] [--confine] [--list] [NAME...]
  *
  * --xml-dir writes Check's XML log of each test to DIR/NAME.xml; --timeout sets one
  * test's timeout (default 10 s);
@@ -16,13 +16,18 @@
  * forged; --progress names an inherited descriptor where the runner writes
  * "begin NAME", "end NAME GENUINE FORGED" around each test and "strays N" (processes
  * its tests left running, which it killed) at the end, so that the grader can hold
- * each test to its own deadline whatever the runner does; --confine has each test
+ * each test to its own deadline whatever the runner does; --attach-fd names an
+ * inherited pipe: before its first test the runner writes "runner PID" on the
+ * progress descriptor and waits (10 s at most) for a byte on that pipe, which the
+ * grader sends once it has attached to the runner (grader/src/watch.h), then closes
+ * it; --confine has each test
  * process install its seccomp filter (wb_confine.c); --list prints the registered
  * test names;
  * NAMEs run only those tests. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +45,7 @@ enum { DEFAULT_TIMEOUT_S = 10 };
 
 struct options {
     const char *xml_dir;
-    int token_fd, progress_fd;
+    int token_fd, progress_fd, attach_fd;
     bool list, confine;
     char token[65]; /* empty without --token-fd */
     char **timeouts; /* "NAME=SECONDS" strings */
@@ -81,7 +86,7 @@ static void read_token(struct options *o)
 
 static struct options parse_options(int argc, char **argv)
 {
-    struct options o = {.token_fd = -1, .progress_fd = -1};
+    struct options o = {.token_fd = -1, .progress_fd = -1, .attach_fd = -1};
     o.timeouts = calloc((size_t)argc, sizeof *o.timeouts);
     o.only = calloc((size_t)argc, sizeof *o.only);
     for (int i = 1; i < argc; i++) {
@@ -93,6 +98,8 @@ static struct options parse_options(int argc, char **argv)
             o.token_fd = parse_fd(argv[++i]);
         else if (strcmp(argv[i], "--progress") == 0 && i + 1 < argc)
             o.progress_fd = parse_fd(argv[++i]);
+        else if (strcmp(argv[i], "--attach-fd") == 0 && i + 1 < argc)
+            o.attach_fd = parse_fd(argv[++i]);
         else if (strcmp(argv[i], "--list") == 0)
             o.list = true;
         else if (strcmp(argv[i], "--confine") == 0)
@@ -169,6 +176,21 @@ static void count_records(const struct options *o, int fd, const char *name, int
     }
 }
 
+/* Says "runner PID" and waits for the grader to attach (see --attach-fd). */
+static void wait_for_attach(const struct options *o)
+{
+    if (o->attach_fd < 0)
+        return;
+    char pid[32];
+    snprintf(pid, sizeof pid, "%d", (int)getpid());
+    progress(o, "runner", pid, NULL);
+    struct pollfd p = {.fd = o->attach_fd, .events = POLLIN};
+    char byte;
+    if (poll(&p, 1, 10000) > 0 && read(o->attach_fd, &byte, 1) < 0)
+        byte = 0; /* the grader is gone: run anyway */
+    close(o->attach_fd);
+}
+
 /* Runs one test in a runner of its own; prints one line; true when it passed. */
 static bool run_one(const struct options *o, const TTest *test)
 {
@@ -228,6 +250,7 @@ int main(int argc, char **argv)
         if (find_test(o.only[i]) == NULL)
             usage_error("no such test: ", o.only[i]);
     read_token(&o);
+    wait_for_attach(&o);
     wb_test_set_progress_fd(o.progress_fd);
     wb_test_set_confined(o.confine);
     /* Processes that the tests' children leave behind (even after setsid()) are

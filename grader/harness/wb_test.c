@@ -86,6 +86,9 @@ void wb_test_begin(const char *name)
      * end the child only. */
     signal(SIGTERM, SIG_DFL);
     signal(SIGINT, SIG_DFL);
+    /* nor Check's timeout handler: a test with no clock of its own has none (the
+     * grader's deadlock watch relies on it, grader/src/deadlock.h) */
+    signal(SIGALRM, SIG_DFL);
     log_test_pid(name);
     /* last: the set-up above may open files, the code under test may not */
     if (confined && wb_confine() < 0)

@@ -68,7 +68,7 @@ static struct argv valgrind_argv(const struct grade_config *cfg, const struct to
     argv_add(&a, "--xml-dir");
     argv_add(&a, "build/vg/xml");
     bool *selected = tool_selection(ch, only);
-    *deadline = VALGRIND_OVERHEAD_S + runner_add_tests(&a, ch, selected, tool->slowdown);
+    *deadline = VALGRIND_OVERHEAD_S + runner_add_tests(&a, ch, selected, tool->slowdown, 0);
     free(selected);
     return a;
 }

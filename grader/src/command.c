@@ -419,6 +419,9 @@ static void serve_runs(void)
             check_ended(active_runs[i]);
             enforce_limits(active_runs[i], now);
         }
+    for (int i = 0; i < MAX_RUNS; i++)
+        if (active_runs[i] && !active_runs[i]->ended && active_runs[i]->cmd->on_tick)
+            active_runs[i]->cmd->on_tick(active_runs[i]->cmd->progress_ctx, active_runs[i]);
     if (tick_hook)
         tick_hook();
 }

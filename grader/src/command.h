@@ -29,6 +29,8 @@ struct command {
     int progress_fd;         /* used only when on_progress is set */
     void (*on_progress)(void *ctx, const char *line, struct command_run *run);
     void *progress_ctx;
+    /* Called with progress_ctx a few times a second while the command runs. */
+    void (*on_tick)(void *ctx, struct command_run *run);
 };
 
 struct command_outcome {

@@ -262,6 +262,7 @@ struct test_progress {
     struct completions *completions; /* where records go; NULL: not counted */
     struct live *live; /* shown each test's verdict as it ends; NULL: none */
     int pipe[2];
+    struct test_watch *watch; /* NULL: no watch (see watch.h) */
 };
 int test_progress_open(struct test_progress *p, const struct chapter *ch, const bool *selected,
                        double slowdown);
@@ -272,10 +273,10 @@ void test_progress_attach(struct test_progress *p, struct command *cmd, struct a
 void test_progress_close(struct test_progress *p);
 
 /* run.c: adds the runner's "--timeout NAME=S" for each selected test (its timeout
- * times slowdown), then the selected names in chapter order; returns the sum of
- * those timeouts. */
+ * times slowdown, plus margin_s), then the selected names in chapter order; returns
+ * the sum of those timeouts. */
 double runner_add_tests(struct argv *a, const struct chapter *ch, const bool *selected,
-                        double slowdown);
+                        double slowdown, double margin_s);
 
 /* run.c: runs the tests and fills r->tests from Check's XML log. */
 int run_chapter(const struct grade_config *cfg, const struct chapter *ch,

@@ -25,7 +25,7 @@
 #include "command.h"
 #include "progress.h"
 #include "student_commands.h"
-#include "watch.h"
+#include "save_watch.h"
 #include "live.h"
 
 enum { EXIT_BELOW_PASS_MARK = 1, EXIT_CANNOT_GRADE = 2, MAX_CHANGES_SHOWN = 20 };
@@ -451,11 +451,11 @@ static void record_progress(const struct options *o, const struct chapter_result
     progress_free(&p);
 }
 
-static void print_watching(const struct watch *w, size_t n_chapters)
+static void print_watching(const struct save_watch *w, size_t n_chapters)
 {
     printf("\nWatching the student files of %zu chapter(s) (%s): save one to grade its chapter "
            "again; Ctrl-C stops.\n",
-           n_chapters, watch_method(w));
+           n_chapters, save_watch_method(w));
     fflush(stdout);
 }
 
@@ -486,10 +486,10 @@ static void watch_and_grade(const struct options *o, const struct grade_config *
                                  sel[c]->student_files[f]);
             chapter_of[n++] = c;
         }
-    struct watch *w = watch_start((const char *const *)files, n, o->watch_poll);
+    struct save_watch *w = save_watch_start((const char *const *)files, n, o->watch_poll);
     print_watching(w, n_sel);
     int saved;
-    while ((saved = watch_next(w)) >= 0 && !command_interrupted()) {
+    while ((saved = save_watch_next(w)) >= 0 && !command_interrupted()) {
         const struct chapter *ch = sel[chapter_of[saved]];
         if (isatty(STDOUT_FILENO)) /* a clear screen (and scrollback) for each grading */
             fputs("\033[H\033[2J\033[3J", stdout);
@@ -504,7 +504,7 @@ static void watch_and_grade(const struct options *o, const struct grade_config *
         }
         chapter_result_free(&r);
     }
-    watch_free(w);
+    save_watch_free(w);
     for (size_t i = 0; i < n; i++)
         free(files[i]);
     free(files);

@@ -18,6 +18,7 @@
 
 #include "command.h"
 #include "live.h"
+#include "watch.h"
 
 extern char **environ;
 
@@ -25,6 +26,9 @@ enum { LIST_TIMEOUT_S = 30, RUNNER_OVERHEAD_S = 30 };
 /* The grader's deadlines around Check's own: the runner's start until its first
  * test, the gap between two tests, and the grace after a test's own timeout. */
 enum { START_GRACE_S = 30, BETWEEN_TESTS_S = 10, TEST_GRACE_S = 10 };
+/* Check's own timeout comes this much after the test's: the grader's watch stops a
+ * hung test first, so that it can say where its threads were (watch.h). */
+enum { CHECK_MARGIN_S = 2 };
 
 /* Without a sandbox: the grader's environment without CK_* and WB_* settings. */
 static char **unsandboxed_environment(char *extra)
@@ -77,6 +81,8 @@ static void on_progress(void *ctx, const char *line, struct command_run *run)
             run->deadline = now + p->chapter->tests[i].timeout * p->slowdown + TEST_GRACE_S;
             if (run->deadline > p->latest)
                 run->deadline = p->latest;
+            if (p->watch)
+                watch_begin(p->watch, i);
         }
     } else if (strncmp(line, "end ", 4) == 0) {
         char name[256];
@@ -88,13 +94,25 @@ static void on_progress(void *ctx, const char *line, struct command_run *run)
                 completions_record(p->completions, (size_t)i, genuine, forged);
             live_test_ended(p->live, i, p->completions);
             p->running = -1;
+            if (p->watch)
+                watch_end(p->watch, i);
             run->deadline = now + BETWEEN_TESTS_S;
             if (run->deadline > p->latest)
                 run->deadline = p->latest;
         }
     } else if (strncmp(line, "strays ", 7) == 0) {
         p->strays = strtol(line + 7, NULL, 10);
+    } else if (p->watch) {
+        watch_line(p->watch, line, run->pid);
     }
+}
+
+static void on_tick(void *ctx, struct command_run *run)
+{
+    struct test_progress *p = ctx;
+    (void)run;
+    if (p->watch)
+        watch_tick(p->watch);
 }
 
 int test_progress_open(struct test_progress *p, const struct chapter *ch, const bool *selected,
@@ -116,6 +134,7 @@ void test_progress_attach(struct test_progress *p, struct command *cmd, struct a
     argv_addf(runner_args, "%d", p->pipe[1]);
     cmd->progress_fd = p->pipe[0];
     cmd->on_progress = on_progress;
+    cmd->on_tick = on_tick;
     cmd->progress_ctx = p;
 }
 
@@ -209,6 +228,7 @@ struct attempt {
     struct completions *completions;
     const struct sandbox_spec *sandbox;
     struct live *live;
+    struct hang_budget *hang_budget;
 };
 
 /* What one run of the runner left to say beyond the XML logs. */
@@ -220,13 +240,13 @@ struct run_report {
 };
 
 double runner_add_tests(struct argv *a, const struct chapter *ch, const bool *selected,
-                        double slowdown)
+                        double slowdown, double margin_s)
 {
     double total = 0;
     for (size_t i = 0; i < ch->n_tests; i++) {
         if (!selected[i])
             continue;
-        double t = ch->tests[i].timeout * slowdown;
+        double t = ch->tests[i].timeout * slowdown + margin_s;
         argv_add(a, "--timeout");
         argv_addf(a, "%s=%g", ch->tests[i].name, t);
         total += t;
@@ -237,10 +257,10 @@ double runner_add_tests(struct argv *a, const struct chapter *ch, const bool *se
     return total;
 }
 
-/* runner --confine --xml-dir build/xml --token-fd FD --timeout NAME=S ... NAME ... for
- * the tests in `todo` (and the caller's --progress). */
+/* runner --confine --xml-dir build/xml --token-fd FD --attach-fd FD --timeout NAME=S
+ * ... NAME ... for the tests in `todo` (and the caller's --progress). */
 static struct argv runner_argv(const struct chapter *ch, const bool *todo, int token_fd,
-                               double *total_timeout)
+                               int attach_fd, double *total_timeout)
 {
     struct argv a = {0};
     argv_add(&a, "build/runner");
@@ -249,7 +269,9 @@ static struct argv runner_argv(const struct chapter *ch, const bool *todo, int t
     argv_add(&a, "build/xml");
     argv_add(&a, "--token-fd");
     argv_addf(&a, "%d", token_fd);
-    *total_timeout = RUNNER_OVERHEAD_S + runner_add_tests(&a, ch, todo, 1);
+    argv_add(&a, "--attach-fd");
+    argv_addf(&a, "%d", attach_fd);
+    *total_timeout = RUNNER_OVERHEAD_S + runner_add_tests(&a, ch, todo, 1, CHECK_MARGIN_S);
     return a;
 }
 
@@ -301,6 +323,22 @@ static int fresh_xml_dir(const struct attempt *a, const char *xml_dir)
     return 0;
 }
 
+/* command_run(), with the watch's helper ended before the sweep, which would count
+ * it among the processes left behind: it is the grader's child too. */
+static int run_watched(const struct command *cmd, struct command_outcome *out,
+                       struct test_watch *watch)
+{
+    struct command_run run;
+    int rc = command_start(cmd, &run, out);
+    if (rc == 0)
+        command_finish(&run, out);
+    free(run.sandbox_error);
+    tracer_stop(&watch->tracer);
+    if (rc == 0)
+        out->strays = command_sweep(cmd->sandbox ? cmd->sandbox->box : NULL);
+    return rc;
+}
+
 /* Runs the runner once for the tests in todo and reads what it reported. Returns -1
  * when it could not start (r says why). */
 static int run_once(const struct attempt *a, const bool *todo, struct chapter_result *r,
@@ -314,21 +352,31 @@ static int run_once(const struct attempt *a, const bool *todo, struct chapter_re
             close(token_fd);
         return -1;
     }
+    struct test_watch watch;
+    if (watch_open(&watch, a->chapter, a->work, a->hang_budget, progress.pipe[1]) < 0) {
+        r->message = xasprintf("cannot watch the tests: %s", strerror(errno));
+        close(token_fd);
+        test_progress_close(&progress);
+        watch_close(&watch);
+        return -1;
+    }
+    progress.watch = &watch;
     double deadline;
-    struct argv argv = runner_argv(a->chapter, todo, token_fd, &deadline);
+    struct argv argv = runner_argv(a->chapter, todo, token_fd, watch_attach_fd(&watch),
+                                   &deadline);
     char *log = path_join(a->work, "logs/run.log");
     char *xml_dir = path_join(a->work, "build/xml");
-    int pass[] = {token_fd, progress.pipe[1]};
+    int pass[] = {token_fd, progress.pipe[1], watch_attach_fd(&watch)};
     struct command cmd = {.argv = argv.items, .cwd = a->work, .output_path = log, .env = a->env,
                           .timeout_s = deadline, .own_session = true, .pass_fds = pass,
-                          .n_pass_fds = 2, .sandbox = a->sandbox};
+                          .n_pass_fds = 3, .sandbox = a->sandbox};
     progress.completions = a->completions;
     progress.live = a->live;
     test_progress_attach(&progress, &cmd, &argv, deadline);
     cmd.argv = argv.items; /* the list may have moved as it grew */
     cmd.timeout_s = START_GRACE_S; /* until the first test begins; progress moves it */
     struct command_outcome *out = &report->outcome;
-    int rc = fresh_xml_dir(a, xml_dir) == 0 ? command_run(&cmd, out) : -1;
+    int rc = fresh_xml_dir(a, xml_dir) == 0 ? run_watched(&cmd, out, &watch) : -1;
     close(token_fd);
     if (rc < 0) {
         r->message = xasprintf("cannot start the test runner: %s",
@@ -336,11 +384,13 @@ static int run_once(const struct attempt *a, const bool *todo, struct chapter_re
     } else {
         read_logs(a->chapter, xml_dir, todo, r);
         test_output_read(log, r); /* display only (--show-output) */
+        watch_apply(&watch, r);
         report->running = out->timed_out ? progress.running : -1;
         report->strays = progress.strays + (long)out->strays;
         report->limits_note = command_limits_note(&cmd, out);
     }
     test_progress_close(&progress);
+    watch_close(&watch);
     free(log);
     free(xml_dir);
     argv_free(&argv);
@@ -460,7 +510,8 @@ int run_chapter(const struct grade_config *cfg, const struct chapter *ch,
         r->message = xasprintf("cannot make the run's secret token: %s", strerror(errno));
         rc = -1;
     } else {
-        struct attempt a = {ch, work, env, &completions, sandbox, cfg->live};
+        struct hang_budget budget = {0};
+        struct attempt a = {ch, work, env, &completions, sandbox, cfg->live, &budget};
         rc = run_tests(&a, todo, r);
         if (rc < 0)
             r->status = CHAPTER_ERROR;

@@ -1,169 +1,214 @@
-/* watch.c - waiting for a student to save a file: inotify on the files' folders
- * (editors often save by writing a new file and renaming it over the old one, so the
- * folder is watched, not the file), or polling where inotify is not available (some
- * network and container file systems). */
+/* watch.c - the run stage's watch over the running test (see watch.h). */
 #include "watch.h"
 
-#include <errno.h>
-#include <limits.h>
-#include <poll.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "grader.h"
+#include "wb_proc.h"
 
-enum { POLL_INTERVAL_MS = 300, SETTLE_MS = 150 };
+/* A deadlock must last this long (seconds) before it is stopped. What is certain is
+ * certain at once (see deadlock.h): the window is a margin, and short enough that a
+ * chapter in which every test deadlocks is reported within a minute. */
+static const double DEADLOCK_WINDOW_S = 2.0;
+/* Hung tests are waited for up to their timeouts until the chapter's hung tests have
+ * cost this many seconds; after that, a test is waited for CAPPED_LIMIT_S at most. */
+static const double HANG_BUDGET_S = 10.0;
+static const double CAPPED_LIMIT_S = 0.5;
+enum { MAX_TREE = 1024 };
 
-struct file_state {
-    bool exists;
-    dev_t dev;
-    ino_t ino;
-    off_t size;
-    struct timespec mtime;
-};
-
-struct watch {
-    char **files;
-    size_t n;
-    int fd; /* inotify; -1 when polling */
-    int *folder_wd; /* per file: the watch descriptor of its folder */
-    struct file_state *seen;
-};
-
-static struct file_state state_of(const char *path)
+double watch_limit(double timeout, double spent, bool *capped)
 {
-    struct stat st;
-    struct file_state s = {0};
-    if (stat(path, &st) == 0)
-        s = (struct file_state){true, st.st_dev, st.st_ino, st.st_size, st.st_mtim};
-    return s;
+    double left = HANG_BUDGET_S - spent;
+    *capped = false;
+    if (timeout <= left)
+        return timeout;
+    double limit = left > CAPPED_LIMIT_S ? left : CAPPED_LIMIT_S;
+    *capped = limit < timeout;
+    return *capped ? limit : timeout;
 }
 
-static bool same_state(const struct file_state *a, const struct file_state *b)
+int watch_open(struct test_watch *w, const struct chapter *ch, const char *work,
+               struct hang_budget *budget, int report_fd)
 {
-    return a->exists == b->exists && a->dev == b->dev && a->ino == b->ino &&
-           a->size == b->size && a->mtime.tv_sec == b->mtime.tv_sec &&
-           a->mtime.tv_nsec == b->mtime.tv_nsec;
+    *w = (struct test_watch){.chapter = ch, .budget = budget, .running = -1,
+                             .attach = {-1, -1}};
+    w->work = xstrdup(work);
+    w->shown = xasprintf("chapters/%s/", ch->id);
+    w->paths = (struct stack_paths){.work = w->work, .shown = w->shown};
+    w->stopped = xcalloc(ch->n_tests, sizeof *w->stopped);
+    w->crash = xcalloc(ch->n_tests, sizeof *w->crash);
+    if (pipe2(w->attach, O_CLOEXEC) < 0)
+        return -1;
+    if (tracer_start(&w->tracer, &w->paths, report_fd) < 0)
+        w->tracer = (struct tracer){.pid = 0, .sock = -1}; /* no locations, the rest works */
+    return 0;
 }
 
-static char *folder_of(const char *path)
+int watch_attach_fd(const struct test_watch *w)
 {
-    const char *slash = strrchr(path, '/');
-    return slash ? xasprintf("%.*s", (int)(slash - path), path) : xstrdup(".");
+    return w->attach[0];
 }
 
-static int add_inotify_watches(struct watch *w)
+void watch_begin(struct test_watch *w, int i)
 {
-    for (size_t i = 0; i < w->n; i++) {
-        char *folder = folder_of(w->files[i]);
-        w->folder_wd[i] = inotify_add_watch(w->fd, folder, IN_CLOSE_WRITE | IN_MOVED_TO |
-                                                               IN_CREATE | IN_DELETE);
-        free(folder);
-        if (w->folder_wd[i] < 0)
-            return -1;
+    w->running = i;
+    w->test = 0;
+    w->stopping = false;
+    w->started = monotonic_seconds();
+    w->deadline = w->started + watch_limit(w->chapter->tests[i].timeout, w->budget->spent,
+                                           &w->capped);
+    deadlock_watch_reset(&w->deadlock);
+}
+
+void watch_end(struct test_watch *w, int i)
+{
+    if (i == w->running)
+        w->running = -1;
+    deadlock_watch_reset(&w->deadlock);
+}
+
+/* The last pid of /proc/PID/status's NSpid line: pid as its own namespace sees it. */
+static long inner_pid(pid_t pid)
+{
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "re");
+    long inner = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (strncmp(line, "NSpid:", 6) == 0) {
+            char *last = strrchr(line, '\t');
+            inner = strtol(last ? last : line + 6, NULL, 10);
+            break;
+        }
+    if (f)
+        fclose(f);
+    return inner;
+}
+
+/* The host pid of the process below ancestor that its pid namespace calls inner. */
+static pid_t host_pid(long inner, pid_t ancestor)
+{
+    pid_t tree[MAX_TREE];
+    size_t n = 0;
+    tree[n++] = ancestor;
+    for (size_t i = 0; i < n; i++) {
+        if (inner_pid(tree[i]) == inner)
+            return tree[i];
+        n += wb_proc_children(tree[i], tree + n, MAX_TREE - n);
+        if (n > MAX_TREE)
+            n = MAX_TREE;
     }
     return 0;
 }
 
-struct watch *watch_start(const char *const *files, size_t n, bool poll_only)
+bool watch_line(struct test_watch *w, const char *line, pid_t command_pid)
 {
-    struct watch *w = xcalloc(1, sizeof *w);
-    w->n = n;
-    w->files = xcalloc(n + 1, sizeof *w->files);
-    w->folder_wd = xcalloc(n + 1, sizeof *w->folder_wd);
-    w->seen = xcalloc(n + 1, sizeof *w->seen);
+    if (strncmp(line, "runner ", 7) == 0) {
+        w->runner = host_pid(strtol(line + 7, NULL, 10), command_pid);
+        if (w->runner > 0 && w->tracer.pid > 0 && tracer_seize(&w->tracer, w->runner) < 0)
+            tracer_stop(&w->tracer); /* ptrace is not allowed here: no locations */
+        if (w->attach[1] >= 0 && write(w->attach[1], "g", 1) < 0)
+            return true; /* the runner is gone */
+        return true;
+    }
+    if (strncmp(line, "test ", 5) == 0) {
+        if (w->running >= 0)
+            w->test = (pid_t)strtol(line + 5, NULL, 10);
+        return true;
+    }
+    if (strncmp(line, "crash ", 6) == 0) {
+        const char *text = strchr(line + 6, ' ');
+        if (w->running >= 0 && w->crash[w->running] == NULL && text)
+            w->crash[w->running] = xstrdup(text + 1);
+        return true;
+    }
+    return false;
+}
+
+/* Kills test and every process below it. */
+static void kill_tree(pid_t test)
+{
+    pid_t tree[MAX_TREE];
+    size_t n = 0;
+    tree[n++] = test;
     for (size_t i = 0; i < n; i++) {
-        w->files[i] = xstrdup(files[i]);
-        w->seen[i] = state_of(files[i]);
+        n += wb_proc_children(tree[i], tree + n, MAX_TREE - n);
+        if (n > MAX_TREE)
+            n = MAX_TREE;
     }
-    w->fd = poll_only ? -1 : inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-    if (w->fd >= 0 && add_inotify_watches(w) < 0) {
-        close(w->fd); /* e.g. out of watches: polling still works */
-        w->fd = -1;
-    }
-    return w;
+    for (size_t i = 0; i < n; i++)
+        kill(tree[i], SIGKILL);
 }
 
-void watch_free(struct watch *w)
+/* The grader stops the running test: where its threads are, then SIGKILL. */
+static void stop_test(struct test_watch *w, char *reason)
 {
-    if (w == NULL)
+    int i = w->running;
+    w->stopping = true;
+    char *where = w->tracer.pid > 0 ? tracer_where(&w->tracer, w->test) : NULL;
+    kill_tree(w->test);
+    w->budget->spent += monotonic_seconds() - w->started;
+    free(w->stopped[i]);
+    w->stopped[i] = where ? xasprintf("%s: %s", reason, where) : xstrdup(reason);
+    free(where);
+    free(reason);
+}
+
+void watch_tick(struct test_watch *w)
+{
+    if (w->running < 0 || w->stopping || w->test <= 0)
         return;
-    if (w->fd >= 0)
-        close(w->fd);
-    for (size_t i = 0; i < w->n; i++)
-        free(w->files[i]);
-    free(w->files);
-    free(w->folder_wd);
-    free(w->seen);
-    free(w);
+    const struct test_spec *t = &w->chapter->tests[w->running];
+    double now = monotonic_seconds();
+    if (now >= w->deadline && w->capped)
+        stop_test(w, xasprintf("stopped after %.1f s, short of its %g s timeout: earlier "
+                               "tests of this chapter hung for %.0f s, so the rest are not "
+                               "waited for (fix those first)", now - w->started, t->timeout,
+                               w->budget->spent));
+    else if (now >= w->deadline)
+        stop_test(w, xasprintf("timed out after %g s", t->timeout));
+    else if (deadlock_watch_update(&w->deadlock, w->runner, now, DEADLOCK_WINDOW_S))
+        stop_test(w, xasprintf("deadlock: every thread of the test has been blocked for "
+                               "%.0f s in calls without a timeout, and nothing that could "
+                               "wake one is running", DEADLOCK_WINDOW_S));
 }
 
-const char *watch_method(const struct watch *w)
+void watch_apply(struct test_watch *w, struct chapter_result *r)
 {
-    return w->fd >= 0 ? "inotify" : "polling";
-}
-
-/* The first file whose state changed since last seen, taking the new states in; -1
- * when none. */
-static int first_changed(struct watch *w)
-{
-    int first = -1;
-    for (size_t i = 0; i < w->n; i++) {
-        struct file_state now = state_of(w->files[i]);
-        if (!same_state(&now, &w->seen[i])) {
-            w->seen[i] = now;
-            if (first < 0 && now.exists)
-                first = (int)i;
+    for (size_t i = 0; i < w->chapter->n_tests; i++) {
+        struct test_verdict *t = &r->tests[i];
+        if (w->stopped[i] && t->status != TEST_PASSED) {
+            free(t->message);
+            t->message = xstrdup(w->stopped[i]);
+            t->status = TEST_TIMEOUT;
+        } else if (w->crash[i] && t->status == TEST_ERROR && t->message &&
+                   strstr(t->message, "killed by signal")) {
+            char *longer = xasprintf("%s %s", t->message, w->crash[i]);
+            free(t->message);
+            t->message = longer;
         }
     }
-    return first;
 }
 
-/* Drains the inotify queue; whether anything was read. */
-static bool drain(int fd)
+void watch_close(struct test_watch *w)
 {
-    char buf[16 * (sizeof(struct inotify_event) + NAME_MAX + 1)];
-    bool any = false;
-    while (read(fd, buf, sizeof buf) > 0)
-        any = true;
-    return any;
-}
-
-/* Waits up to ms for inotify events (or just sleeps when polling); -1 on a signal. */
-static int wait_events(const struct watch *w, int ms)
-{
-    if (w->fd < 0) {
-        struct timespec t = {ms / 1000, (long)(ms % 1000) * 1000000L};
-        return nanosleep(&t, NULL) < 0 && errno == EINTR ? -1 : 0;
+    tracer_stop(&w->tracer);
+    for (int k = 0; k < 2; k++)
+        if (w->attach[k] >= 0)
+            close(w->attach[k]);
+    for (size_t i = 0; w->stopped && i < w->chapter->n_tests; i++) {
+        free(w->stopped[i]);
+        free(w->crash[i]);
     }
-    struct pollfd p = {.fd = w->fd, .events = POLLIN};
-    int rc = poll(&p, 1, ms);
-    if (rc < 0 && errno == EINTR)
-        return -1;
-    drain(w->fd);
-    return rc > 0;
-}
-
-int watch_next(struct watch *w)
-{
-    for (;;) {
-        /* inotify says something in a folder changed; the states say which file */
-        if (wait_events(w, w->fd >= 0 ? -1 : POLL_INTERVAL_MS) < 0)
-            return -1;
-        int changed = first_changed(w);
-        if (changed < 0)
-            continue;
-        int quiet;
-        do { /* let the editor finish writing */
-            quiet = wait_events(w, SETTLE_MS);
-            if (quiet < 0)
-                return -1;
-            first_changed(w);
-        } while (w->fd >= 0 && quiet > 0);
-        return changed;
-    }
+    free(w->stopped);
+    free(w->crash);
+    free(w->work);
+    free(w->shown);
+    deadlock_watch_reset(&w->deadlock);
 }

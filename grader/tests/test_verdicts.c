@@ -30,7 +30,7 @@
  *   expect            status, score, message (a string or strings, each contained),
  *                     message_any [one contained], message_lacks [in no message of the
  *                     chapter, its tests or its notes], tests { name: { status,
- *                     message } }, notes [each in some note], notes_any [one of them
+ *                     message (a string or strings, each contained) } }, notes [each in some note], notes_any [one of them
  *                     in some note], analysis { tool: { score,
  *                     errors, kind, where, message } }, no_process_named [...],
  *                     max_seconds (the whole bin/grade run, wall clock), no_path [glob
@@ -506,8 +506,12 @@ static void check_tests(json_t *chapter, json_t *expected)
         ck_assert_msg(strcmp(str(got, "status"), str(want, "status")) == 0,
                       "test %s is %s (%s), expected %s", name, str(got, "status"),
                       str(got, "message"), str(want, "status"));
-        if (json_object_get(want, "message"))
-            expect_substring(name, str(got, "message"), str(want, "message"));
+        json_t *message = json_object_get(want, "message"), *part;
+        size_t k;
+        if (json_is_string(message))
+            expect_substring(name, str(got, "message"), text_of(message));
+        json_array_foreach(message, k, part) /* strings: each contained */
+            expect_substring(name, str(got, "message"), text_of(part));
     }
 }
 
