@@ -48,7 +48,7 @@ run_loop() {
     local file="$sub/01-fork/src/reap.c"
     cp "$file" "$work/reap.c.good"
     tmux new-session -d -s "$session" -x 160 -y 60 \
-        "cd '$root' && bin/grade --submission '$sub' --chapter 01 $mode; echo 'grade ended with status' \$?; sleep 30"
+        "cd '$root' && bin/grade --submission '$sub' --chapter 01 $mode; echo 'grade ended with status' \$?; read -r _"
     check "$mode: says it is watching" "Watching the student files of 1 chapter" 30
 
     # save a file that does not compile, as an editor does: a new file renamed over it
