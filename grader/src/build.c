@@ -135,18 +135,26 @@ static int compile_one(const struct build *bd, const char *source, const char *o
     return compile(bd, &b, r);
 }
 
-/* Indents every line of text by four spaces, for a note. */
-static char *indented(const char *text)
+/* Puts the chapter's skeleton of student file rel in place of the student's and
+ * compiles it; 0, or -1 with r filled. */
+static int compile_skeleton(const struct build *bd, const struct chapter *ch, const char *rel,
+                            const char *obj, struct chapter_result *r)
 {
-    char *out = xstrdup("");
-    while (*text) {
-        size_t len = strcspn(text, "\n");
-        char *longer = xasprintf("%s\n    %.*s", out, (int)len, text);
-        free(out);
-        out = longer;
-        text += len + (text[len] == '\n');
+    char *skeleton = path_join(ch->dir, rel), *copy = path_join(bd->work, rel);
+    int rc = -1;
+    if (!is_file(skeleton)) { /* the caller shows the student's errors instead */
+        r->status = CHAPTER_COMPILE_ERROR;
+        r->message = xasprintf("the chapter has no skeleton of %s", rel);
+    } else if (remove_tree(copy) < 0 || copy_file(skeleton, copy) < 0) {
+        r->status = CHAPTER_ERROR;
+        r->message = xasprintf("cannot put the skeleton of %s in place: %s", rel,
+                               strerror(errno));
+    } else {
+        rc = 0;
     }
-    return out;
+    free(skeleton);
+    free(copy);
+    return rc == 0 ? compile_one(bd, rel, obj, false, r) : -1;
 }
 
 /* Compiles a student file. One that does not compile costs only its own tests: it is
@@ -158,13 +166,10 @@ static int compile_student_file(const struct build *bd, const struct chapter *ch
 {
     if (compile_one(bd, rel, obj, false, r) == 0 || r->status != CHAPTER_COMPILE_ERROR)
         return r->status == CHAPTER_GRADED ? 0 : -1;
-    char *skeleton = path_join(ch->dir, rel), *copy = path_join(bd->work, rel);
     char *why = r->message;
     r->message = NULL;
     r->status = CHAPTER_GRADED;
-    int rc = -1;
-    if (remove_tree(copy) == 0 && copy_file(skeleton, copy) == 0)
-        rc = compile_one(bd, rel, obj, false, r);
+    int rc = compile_skeleton(bd, ch, rel, obj, r);
     if (rc == 0) {
         char *lines = indented(why);
         chapter_result_add_note(r, "%s does not compile, so this grading used the chapter's "
@@ -177,8 +182,41 @@ static int compile_student_file(const struct build *bd, const struct chapter *ch
         r->message = why;
         r->status = CHAPTER_COMPILE_ERROR;
     }
-    free(skeleton);
-    free(copy);
+    return rc;
+}
+
+/* Replaces each student file whose directives would make the compiler read a file the
+ * chapter does not provide (includes.c) by the chapter's skeleton of it, compiled, with
+ * a note, and marks it in refused. All files are checked before any is compiled: a
+ * file may include another. 0, or -1 with r filled. */
+static int replace_refused_includes(const struct build *bd, const struct chapter *ch,
+                                    bool *refused, struct chapter_result *r)
+{
+    char **why = xcalloc(ch->n_student_files + 1, sizeof *why);
+    for (size_t i = 0; i < ch->n_student_files; i++)
+        why[i] = includes_problems(bd->work, ch->student_files[i]);
+    int rc = 0;
+    for (size_t i = 0; i < ch->n_student_files; i++) {
+        if (why[i] == NULL)
+            continue;
+        refused[i] = true;
+        char *obj = build_object_path(ch->student_files[i]);
+        if (rc == 0)
+            rc = compile_skeleton(bd, ch, ch->student_files[i], obj, r);
+        if (rc == 0) {
+            char *lines = indented(why[i]);
+            chapter_result_add_note(r, "%s reads files a student file may not, so this grading "
+                                    "used the chapter's skeleton of it: the tests that need "
+                                    "it fail.%s", ch->student_files[i], lines);
+            free(lines);
+        } else if (r->status == CHAPTER_COMPILE_ERROR) {
+            free(r->message); /* the student's directives are the ones to show */
+            r->message = xstrdup(why[i]);
+        }
+        free(obj);
+        free(why[i]);
+    }
+    free(why);
     return rc;
 }
 
@@ -260,6 +298,13 @@ static void free_list(char **list, size_t n)
     free(list);
 }
 
+/* Adds arg, which was allocated for the purpose, and frees it. */
+static void add_owned(struct argv *b, char *arg)
+{
+    argv_add(b, arg);
+    free(arg);
+}
+
 /* Adds each word of a space-separated flag string (pkg-config output). */
 static void add_words(struct argv *b, const char *words)
 {
@@ -269,7 +314,9 @@ static void add_words(struct argv *b, const char *words)
     free(copy);
 }
 
-static int link_runner(const struct build *bd, char **objects, size_t n,
+/* Links the runner from every object: the student files', the tests' and the
+ * harness's. */
+static int link_runner(const struct build *bd, const struct chapter *ch,
                        struct chapter_result *r)
 {
     struct argv b = {0};
@@ -280,10 +327,32 @@ static int link_runner(const struct build *bd, char **objects, size_t n,
     argv_add(&b, "-Wl,-z,relro,-z,now,-z,noexecstack");
     argv_add(&b, "-o");
     argv_add(&b, "build/runner");
-    for (size_t i = 0; i < n; i++)
-        argv_add(&b, objects[i]);
+    for (size_t i = 0; i < ch->n_student_files; i++)
+        add_owned(&b, build_object_path(ch->student_files[i]));
+    size_t n_tests = 0;
+    char **tests = test_sources(bd->work, &n_tests);
+    for (size_t i = 0; i < n_tests; i++)
+        add_owned(&b, build_object_path(tests[i]));
+    free_list(tests, n_tests);
+    for (const char *const *src = harness_sources; *src; src++)
+        add_owned(&b, harness_object(bd->cfg, *src));
     add_words(&b, RUNNER_LIBS);
     return compile(bd, &b, r);
+}
+
+/* Starts a build of chapter ch in its work folder: its sandbox and its deadline. */
+static struct build start_build(const struct grade_config *cfg, char *work, char *log,
+                                struct stage_sandbox *box)
+{
+    return (struct build){cfg, work, stage_sandbox(box, cfg, work, STAGE_BUILD),
+                          monotonic_seconds() + BUILD_TIMEOUT_S, log};
+}
+
+static void fail_build(struct chapter_result *r)
+{
+    chapter_result_fail_all(r, TEST_ERROR, r->status == CHAPTER_COMPILE_ERROR
+                                               ? "compile error"
+                                               : "not graded: the build could not run");
 }
 
 int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
@@ -291,48 +360,85 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
 {
     char *work = path_join(cfg->workdir, ch->id);
     char *build_dir = path_join(work, "build");
+    char *logs_dir = path_join(work, "logs");
     char *log = path_join(work, "logs/compile.log");
     char *harness_runner = path_join(cfg->workdir, ".harness/wb_runner.o");
-    size_t n_tests = 0, n_objects = 0;
+    size_t n_tests = 0;
     char **tests = test_sources(work, &n_tests);
-    size_t n_harness = sizeof harness_sources / sizeof *harness_sources - 1;
-    char **objects = xcalloc(ch->n_student_files + n_tests + n_harness, sizeof *objects);
     struct stage_sandbox box;
-    struct build bd = {cfg, work, stage_sandbox(&box, cfg, work, STAGE_BUILD),
-                       monotonic_seconds() + BUILD_TIMEOUT_S, log};
-    char *logs_dir = path_join(work, "logs");
+    struct build bd = start_build(cfg, work, log, &box);
     int rc = mkdir_p(build_dir) == 0 && mkdir_p(logs_dir) == 0 ? 0 : -1;
     if (rc < 0) {
         r->status = CHAPTER_ERROR;
         r->message = xasprintf("cannot create %s: %s", build_dir, strerror(errno));
     }
-    free(logs_dir);
-    if (rc == 0)
-        rc = includes_check(work, ch, r); /* before the compiler reads anything */
     if (rc == 0 && !is_file(harness_runner))
         rc = build_harness(&bd, r);
+    bool *refused = xcalloc(ch->n_student_files + 1, sizeof *refused);
+    if (rc == 0) /* before the compiler reads any student file */
+        rc = replace_refused_includes(&bd, ch, refused, r);
     for (size_t i = 0; rc == 0 && i < ch->n_student_files; i++) {
-        objects[n_objects] = build_object_path(ch->student_files[i]);
-        rc = compile_student_file(&bd, ch, ch->student_files[i], objects[n_objects++], r);
+        if (refused[i])
+            continue;
+        char *obj = build_object_path(ch->student_files[i]);
+        rc = compile_student_file(&bd, ch, ch->student_files[i], obj, r);
+        free(obj);
     }
+    free(refused);
     for (size_t i = 0; rc == 0 && i < n_tests; i++) {
-        objects[n_objects] = build_object_path(tests[i]);
-        rc = compile_one(&bd, tests[i], objects[n_objects++], true, r);
+        char *obj = build_object_path(tests[i]);
+        rc = compile_one(&bd, tests[i], obj, true, r);
+        free(obj);
     }
-    for (size_t i = 0; rc == 0 && i < n_harness; i++)
-        objects[n_objects++] = harness_object(cfg, harness_sources[i]);
     if (rc == 0)
-        rc = link_runner(&bd, objects, n_objects, r);
+        rc = link_runner(&bd, ch, r);
     if (rc < 0)
-        chapter_result_fail_all(r, TEST_ERROR, r->status == CHAPTER_COMPILE_ERROR
-                                                   ? "compile error"
-                                                   : "not graded: the build could not run");
+        fail_build(r);
     stage_sandbox_free(&box);
-    free_list(objects, n_objects);
     free_list(tests, n_tests);
     free(harness_runner);
     free(log);
+    free(logs_dir);
     free(build_dir);
+    free(work);
+    return rc;
+}
+
+int build_with_skeletons(const struct grade_config *cfg, const struct chapter *ch,
+                         const bool *use_skeleton, struct chapter_result *r)
+{
+    char *work = path_join(cfg->workdir, ch->id);
+    char *log = path_join(work, "logs/compile.log");
+    struct stage_sandbox box;
+    struct build bd = start_build(cfg, work, log, &box);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < ch->n_student_files; i++) {
+        if (!use_skeleton[i])
+            continue;
+        char *obj = build_object_path(ch->student_files[i]);
+        rc = compile_skeleton(&bd, ch, ch->student_files[i], obj, r);
+        free(obj);
+    }
+    if (rc < 0)
+        fail_build(r);
+    stage_sandbox_free(&box);
+    free(log);
+    free(work);
+    return rc;
+}
+
+int build_relink(const struct grade_config *cfg, const struct chapter *ch,
+                 struct chapter_result *r)
+{
+    char *work = path_join(cfg->workdir, ch->id);
+    char *log = path_join(work, "logs/compile.log");
+    struct stage_sandbox box;
+    struct build bd = start_build(cfg, work, log, &box);
+    int rc = link_runner(&bd, ch, r);
+    if (rc < 0)
+        fail_build(r);
+    stage_sandbox_free(&box);
+    free(log);
     free(work);
     return rc;
 }
