@@ -11,8 +11,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "command.h"
+#include "command_batch.h"
 #include "includes.h"
 
 #ifndef RUNNER_LIBS
@@ -79,31 +81,45 @@ static char *failure_message(const struct command *cmd, const struct command_out
     return message;
 }
 
-/* Runs one compiler command in the build's sandbox; on failure fills r and returns -1. */
-static int compile(const struct build *bd, struct argv *b, struct chapter_result *r)
+/* A compiler command of the build, in its sandbox, writing to log. */
+static struct command compiler_command(const struct build *bd, struct argv *b, const char *log,
+                                       char **env)
 {
-    const char *log = bd->log;
-    char **env = bd->sandbox ? sandbox_environment(bd->sandbox->box, NULL) : NULL;
-    struct command cmd = {.argv = b->items, .cwd = bd->work, .output_path = log, .env = env,
-                          .timeout_s = bd->deadline - monotonic_seconds(),
-                          .own_session = true, .sandbox = bd->sandbox};
-    struct command_outcome out;
-    int rc = cmd.timeout_s > 0 ? command_run(&cmd, &out) : 0;
-    if (cmd.timeout_s <= 0) {
+    return (struct command){.argv = b->items, .cwd = bd->work, .output_path = log, .env = env,
+                            .timeout_s = bd->deadline - monotonic_seconds(),
+                            .own_session = true, .sandbox = bd->sandbox};
+}
+
+/* How a compiler command went: 0, or -1 with r filled. */
+static int judge(const struct build *bd, const struct command *cmd, int rc,
+                 const struct command_outcome *out, struct chapter_result *r)
+{
+    if (cmd->timeout_s <= 0 || out->timed_out) {
         r->status = CHAPTER_COMPILE_ERROR;
         r->message = xasprintf("the build did not finish within %d s (all its steps together)",
                                BUILD_TIMEOUT_S);
     } else if (rc < 0) {
         r->status = CHAPTER_ERROR;
         r->message = xasprintf("cannot run the compiler '%s': %s", bd->cfg->cc,
-                               strerror(out.exec_errno));
-    } else if (!command_succeeded(&out)) {
+                               strerror(out->exec_errno));
+    } else if (!command_succeeded(out)) {
         r->status = CHAPTER_COMPILE_ERROR;
-        r->message = failure_message(&cmd, &out, log);
+        r->message = failure_message(cmd, out, cmd->output_path);
     }
+    return r->status == CHAPTER_GRADED ? 0 : -1;
+}
+
+/* Runs one compiler command in the build's sandbox; on failure fills r and returns -1. */
+static int compile(const struct build *bd, struct argv *b, struct chapter_result *r)
+{
+    char **env = bd->sandbox ? sandbox_environment(bd->sandbox->box, NULL) : NULL;
+    struct command cmd = compiler_command(bd, b, bd->log, env);
+    struct command_outcome out = {0};
+    int rc = cmd.timeout_s > 0 ? command_run(&cmd, &out) : 0;
+    rc = judge(bd, &cmd, rc, &out, r);
     free(env);
     argv_free(b);
-    return r->status == CHAPTER_GRADED ? 0 : -1;
+    return rc;
 }
 
 /* "src/a/b.c" -> "build/src_a_b.o" */
@@ -119,8 +135,9 @@ char *build_object_path(const char *source)
     return obj;
 }
 
-static int compile_one(const struct build *bd, const char *source, const char *obj,
-                       bool with_harness, struct chapter_result *r)
+/* The compiler's arguments for one source. */
+static struct argv compile_args(const struct build *bd, const char *source, const char *obj,
+                                bool with_harness)
 {
     struct argv b = {0};
     argv_add(&b, bd->cfg->cc);
@@ -132,6 +149,13 @@ static int compile_one(const struct build *bd, const char *source, const char *o
     argv_add(&b, source);
     argv_add(&b, "-o");
     argv_add(&b, obj);
+    return b;
+}
+
+static int compile_one(const struct build *bd, const char *source, const char *obj,
+                       bool with_harness, struct chapter_result *r)
+{
+    struct argv b = compile_args(bd, source, obj, with_harness);
     return compile(bd, &b, r);
 }
 
@@ -157,15 +181,14 @@ static int compile_skeleton(const struct build *bd, const struct chapter *ch, co
     return rc == 0 ? compile_one(bd, rel, obj, false, r) : -1;
 }
 
-/* Compiles a student file. One that does not compile costs only its own tests: it is
- * replaced by the chapter's skeleton of it for this grading (skeletons build and fail
- * their tests cleanly), and a note names it with the compiler's messages. Only when
- * the skeleton does not build either is the chapter a compile error. */
-static int compile_student_file(const struct build *bd, const struct chapter *ch,
+/* After a student file did not compile (r holds the compiler's errors): it costs only
+ * its own tests, for it is replaced by the chapter's skeleton of it for this grading
+ * (skeletons build and fail their tests cleanly), and a note names it with the
+ * compiler's messages. Only when the skeleton does not build either is the chapter a
+ * compile error. */
+static int use_skeleton_instead(const struct build *bd, const struct chapter *ch,
                                 const char *rel, const char *obj, struct chapter_result *r)
 {
-    if (compile_one(bd, rel, obj, false, r) == 0 || r->status != CHAPTER_COMPILE_ERROR)
-        return r->status == CHAPTER_GRADED ? 0 : -1;
     char *why = r->message;
     r->message = NULL;
     r->status = CHAPTER_GRADED;
@@ -182,6 +205,97 @@ static int compile_student_file(const struct build *bd, const struct chapter *ch
         r->message = why;
         r->status = CHAPTER_COMPILE_ERROR;
     }
+    return rc;
+}
+
+/* The tests' objects are the same for every grading of a chapter in one run of the
+ * grader (grade --watch grades a chapter again and again): they are compiled once, kept
+ * in WORKDIR/.tests/ID, where no sandbox can write, and copied into build/ before each
+ * link, over anything a test run left there. */
+static char *tests_cache(const struct build *bd, const struct chapter *ch)
+{
+    return xasprintf("%s/.tests/%s", bd->cfg->workdir, ch->id);
+}
+
+/* Copies each test object between build/ and the cache (to_cache: into the cache);
+ * true when every one was copied. */
+static bool copy_test_objects(const struct build *bd, const struct chapter *ch, char **tests,
+                              size_t n_tests, bool to_cache)
+{
+    char *cache = tests_cache(bd, ch);
+    bool ok = mkdir_p(cache) == 0;
+    for (size_t i = 0; ok && i < n_tests; i++) {
+        char *obj = build_object_path(tests[i]); /* "build/tests_x.o" */
+        char *built = path_join(bd->work, obj), *kept = path_join(cache, obj + 6);
+        if (to_cache)
+            ok = copy_file(built, kept) == 0;
+        else /* never through whatever stands at that name */
+            ok = is_file(kept) && (unlink(built) == 0 || errno == ENOENT) &&
+                 copy_file(kept, built) == 0;
+        free(built);
+        free(kept);
+        free(obj);
+    }
+    free(cache);
+    return ok;
+}
+
+/* One source file to compile, among others at the same time. */
+struct compile_job {
+    const char *source;
+    bool student;
+    char *obj, *log;
+    struct argv argv;
+};
+
+/* Compiles the student files not refused and the tests, several at a time, each with its
+ * own log. A student file that does not compile is replaced by its skeleton
+ * (use_skeleton_instead); a test that does not compile is the chapter's compile error.
+ * 0, or -1 with r filled. */
+static int compile_sources(const struct build *bd, const struct chapter *ch,
+                           const bool *refused, char **tests, size_t n_tests,
+                           struct chapter_result *r)
+{
+    bool tests_kept = copy_test_objects(bd, ch, tests, n_tests, false);
+    size_t n = 0, total = ch->n_student_files + (tests_kept ? 0 : n_tests);
+    struct compile_job *jobs = xcalloc(total + 1, sizeof *jobs);
+    struct command *cmds = xcalloc(total + 1, sizeof *cmds);
+    char **env = bd->sandbox ? sandbox_environment(bd->sandbox->box, NULL) : NULL;
+    for (size_t i = 0; i < total; i++) {
+        bool student = i < ch->n_student_files;
+        if (student && refused[i])
+            continue;
+        struct compile_job *j = &jobs[n];
+        j->source = student ? ch->student_files[i] : tests[i - ch->n_student_files];
+        j->student = student;
+        j->obj = build_object_path(j->source);
+        /* "build/src_x.o" -> "WORK/logs/compile-src_x.log" */
+        j->log = xasprintf("%s/logs/compile-%.*s.log", bd->work,
+                           (int)strlen(j->obj + 6) - 2, j->obj + 6);
+        j->argv = compile_args(bd, j->source, j->obj, !student);
+        cmds[n++] = compiler_command(bd, &j->argv, j->log, env);
+    }
+    struct command_outcome *outs = xcalloc(n + 1, sizeof *outs);
+    int *rcs = xcalloc(n + 1, sizeof *rcs);
+    command_run_batch(cmds, n, command_batch_width(), bd->sandbox ? bd->sandbox->box : NULL,
+                      outs, rcs);
+    int rc = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (rc == 0 && judge(bd, &cmds[k], rcs[k], &outs[k], r) < 0)
+            rc = jobs[k].student && r->status == CHAPTER_COMPILE_ERROR && !outs[k].timed_out
+                     ? use_skeleton_instead(bd, ch, jobs[k].source, jobs[k].obj, r)
+                     : -1;
+        argv_free(&jobs[k].argv);
+        free(jobs[k].obj);
+        free(jobs[k].log);
+    }
+    if (rc == 0 && !tests_kept)
+        copy_test_objects(bd, ch, tests, n_tests, true); /* a cache: may fail */
+    free(rcs);
+    free(outs);
+    free(env);
+    free(cmds);
+    free(jobs);
     return rc;
 }
 
@@ -377,19 +491,9 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
     bool *refused = xcalloc(ch->n_student_files + 1, sizeof *refused);
     if (rc == 0) /* before the compiler reads any student file */
         rc = replace_refused_includes(&bd, ch, refused, r);
-    for (size_t i = 0; rc == 0 && i < ch->n_student_files; i++) {
-        if (refused[i])
-            continue;
-        char *obj = build_object_path(ch->student_files[i]);
-        rc = compile_student_file(&bd, ch, ch->student_files[i], obj, r);
-        free(obj);
-    }
+    if (rc == 0)
+        rc = compile_sources(&bd, ch, refused, tests, n_tests, r);
     free(refused);
-    for (size_t i = 0; rc == 0 && i < n_tests; i++) {
-        char *obj = build_object_path(tests[i]);
-        rc = compile_one(&bd, tests[i], obj, true, r);
-        free(obj);
-    }
     if (rc == 0)
         rc = link_runner(&bd, ch, r);
     if (rc < 0)
