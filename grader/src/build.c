@@ -11,8 +11,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "command.h"
+#include "command_batch.h"
 #include "includes.h"
 
 #ifndef RUNNER_LIBS
@@ -79,31 +81,45 @@ static char *failure_message(const struct command *cmd, const struct command_out
     return message;
 }
 
-/* Runs one compiler command in the build's sandbox; on failure fills r and returns -1. */
-static int compile(const struct build *bd, struct argv *b, struct chapter_result *r)
+/* A compiler command of the build, in its sandbox, writing to log. */
+static struct command compiler_command(const struct build *bd, struct argv *b, const char *log,
+                                       char **env)
 {
-    const char *log = bd->log;
-    char **env = bd->sandbox ? sandbox_environment(bd->sandbox->box, NULL) : NULL;
-    struct command cmd = {.argv = b->items, .cwd = bd->work, .output_path = log, .env = env,
-                          .timeout_s = bd->deadline - monotonic_seconds(),
-                          .own_session = true, .sandbox = bd->sandbox};
-    struct command_outcome out;
-    int rc = cmd.timeout_s > 0 ? command_run(&cmd, &out) : 0;
-    if (cmd.timeout_s <= 0) {
+    return (struct command){.argv = b->items, .cwd = bd->work, .output_path = log, .env = env,
+                            .timeout_s = bd->deadline - monotonic_seconds(),
+                            .own_session = true, .sandbox = bd->sandbox};
+}
+
+/* How a compiler command went: 0, or -1 with r filled. */
+static int judge(const struct build *bd, const struct command *cmd, int rc,
+                 const struct command_outcome *out, struct chapter_result *r)
+{
+    if (cmd->timeout_s <= 0 || out->timed_out) {
         r->status = CHAPTER_COMPILE_ERROR;
         r->message = xasprintf("the build did not finish within %d s (all its steps together)",
                                BUILD_TIMEOUT_S);
     } else if (rc < 0) {
         r->status = CHAPTER_ERROR;
         r->message = xasprintf("cannot run the compiler '%s': %s", bd->cfg->cc,
-                               strerror(out.exec_errno));
-    } else if (!command_succeeded(&out)) {
+                               strerror(out->exec_errno));
+    } else if (!command_succeeded(out)) {
         r->status = CHAPTER_COMPILE_ERROR;
-        r->message = failure_message(&cmd, &out, log);
+        r->message = failure_message(cmd, out, cmd->output_path);
     }
+    return r->status == CHAPTER_GRADED ? 0 : -1;
+}
+
+/* Runs one compiler command in the build's sandbox; on failure fills r and returns -1. */
+static int compile(const struct build *bd, struct argv *b, struct chapter_result *r)
+{
+    char **env = bd->sandbox ? sandbox_environment(bd->sandbox->box, NULL) : NULL;
+    struct command cmd = compiler_command(bd, b, bd->log, env);
+    struct command_outcome out = {0};
+    int rc = cmd.timeout_s > 0 ? command_run(&cmd, &out) : 0;
+    rc = judge(bd, &cmd, rc, &out, r);
     free(env);
     argv_free(b);
-    return r->status == CHAPTER_GRADED ? 0 : -1;
+    return rc;
 }
 
 /* "src/a/b.c" -> "build/src_a_b.o" */
@@ -119,8 +135,9 @@ char *build_object_path(const char *source)
     return obj;
 }
 
-static int compile_one(const struct build *bd, const char *source, const char *obj,
-                       bool with_harness, struct chapter_result *r)
+/* The compiler's arguments for one source. */
+static struct argv compile_args(const struct build *bd, const char *source, const char *obj,
+                                bool with_harness)
 {
     struct argv b = {0};
     argv_add(&b, bd->cfg->cc);
@@ -132,39 +149,50 @@ static int compile_one(const struct build *bd, const char *source, const char *o
     argv_add(&b, source);
     argv_add(&b, "-o");
     argv_add(&b, obj);
+    return b;
+}
+
+static int compile_one(const struct build *bd, const char *source, const char *obj,
+                       bool with_harness, struct chapter_result *r)
+{
+    struct argv b = compile_args(bd, source, obj, with_harness);
     return compile(bd, &b, r);
 }
 
-/* Indents every line of text by four spaces, for a note. */
-static char *indented(const char *text)
+/* Puts the chapter's skeleton of student file rel in place of the student's and
+ * compiles it; 0, or -1 with r filled. */
+static int compile_skeleton(const struct build *bd, const struct chapter *ch, const char *rel,
+                            const char *obj, struct chapter_result *r)
 {
-    char *out = xstrdup("");
-    while (*text) {
-        size_t len = strcspn(text, "\n");
-        char *longer = xasprintf("%s\n    %.*s", out, (int)len, text);
-        free(out);
-        out = longer;
-        text += len + (text[len] == '\n');
+    char *skeleton = path_join(ch->dir, rel), *copy = path_join(bd->work, rel);
+    int rc = -1;
+    if (!is_file(skeleton)) { /* the caller shows the student's errors instead */
+        r->status = CHAPTER_COMPILE_ERROR;
+        r->message = xasprintf("the chapter has no skeleton of %s", rel);
+    } else if (remove_tree(copy) < 0 || copy_file(skeleton, copy) < 0) {
+        r->status = CHAPTER_ERROR;
+        r->message = xasprintf("cannot put the skeleton of %s in place: %s", rel,
+                               strerror(errno));
+    } else {
+        rc = 0;
     }
-    return out;
+    free(skeleton);
+    free(copy);
+    return rc == 0 ? compile_one(bd, rel, obj, false, r) : -1;
 }
 
-/* Compiles a student file. One that does not compile costs only its own tests: it is
- * replaced by the chapter's skeleton of it for this grading (skeletons build and fail
- * their tests cleanly), and a note names it with the compiler's messages. Only when
- * the skeleton does not build either is the chapter a compile error. */
-static int compile_student_file(const struct build *bd, const struct chapter *ch,
+/* After a student file did not compile (r holds the compiler's errors): it costs only
+ * its own tests, for it is replaced by the chapter's skeleton of it for this grading
+ * (skeletons build and fail their tests cleanly), and a note names it with the
+ * compiler's messages. Only when the skeleton does not build either is the chapter a
+ * compile error. */
+static int use_skeleton_instead(const struct build *bd, const struct chapter *ch,
                                 const char *rel, const char *obj, struct chapter_result *r)
 {
-    if (compile_one(bd, rel, obj, false, r) == 0 || r->status != CHAPTER_COMPILE_ERROR)
-        return r->status == CHAPTER_GRADED ? 0 : -1;
-    char *skeleton = path_join(ch->dir, rel), *copy = path_join(bd->work, rel);
     char *why = r->message;
     r->message = NULL;
     r->status = CHAPTER_GRADED;
-    int rc = -1;
-    if (remove_tree(copy) == 0 && copy_file(skeleton, copy) == 0)
-        rc = compile_one(bd, rel, obj, false, r);
+    int rc = compile_skeleton(bd, ch, rel, obj, r);
     if (rc == 0) {
         char *lines = indented(why);
         chapter_result_add_note(r, "%s does not compile, so this grading used the chapter's "
@@ -177,8 +205,132 @@ static int compile_student_file(const struct build *bd, const struct chapter *ch
         r->message = why;
         r->status = CHAPTER_COMPILE_ERROR;
     }
-    free(skeleton);
-    free(copy);
+    return rc;
+}
+
+/* The tests' objects are the same for every grading of a chapter in one run of the
+ * grader (grade --watch grades a chapter again and again): they are compiled once, kept
+ * in WORKDIR/.tests/ID, where no sandbox can write, and copied into build/ before each
+ * link, over anything a test run left there. */
+static char *tests_cache(const struct build *bd, const struct chapter *ch)
+{
+    return xasprintf("%s/.tests/%s", bd->cfg->workdir, ch->id);
+}
+
+/* Copies each test object between build/ and the cache (to_cache: into the cache);
+ * true when every one was copied. */
+static bool copy_test_objects(const struct build *bd, const struct chapter *ch, char **tests,
+                              size_t n_tests, bool to_cache)
+{
+    char *cache = tests_cache(bd, ch);
+    bool ok = mkdir_p(cache) == 0;
+    for (size_t i = 0; ok && i < n_tests; i++) {
+        char *obj = build_object_path(tests[i]); /* "build/tests_x.o" */
+        char *built = path_join(bd->work, obj), *kept = path_join(cache, obj + 6);
+        if (to_cache)
+            ok = copy_file(built, kept) == 0;
+        else /* never through whatever stands at that name */
+            ok = is_file(kept) && (unlink(built) == 0 || errno == ENOENT) &&
+                 copy_file(kept, built) == 0;
+        free(built);
+        free(kept);
+        free(obj);
+    }
+    free(cache);
+    return ok;
+}
+
+/* One source file to compile, among others at the same time. */
+struct compile_job {
+    const char *source;
+    bool student;
+    char *obj, *log;
+    struct argv argv;
+};
+
+/* Compiles the student files not refused and the tests, several at a time, each with its
+ * own log. A student file that does not compile is replaced by its skeleton
+ * (use_skeleton_instead); a test that does not compile is the chapter's compile error.
+ * 0, or -1 with r filled. */
+static int compile_sources(const struct build *bd, const struct chapter *ch,
+                           const bool *refused, char **tests, size_t n_tests,
+                           struct chapter_result *r)
+{
+    bool tests_kept = copy_test_objects(bd, ch, tests, n_tests, false);
+    size_t n = 0, total = ch->n_student_files + (tests_kept ? 0 : n_tests);
+    struct compile_job *jobs = xcalloc(total + 1, sizeof *jobs);
+    struct command *cmds = xcalloc(total + 1, sizeof *cmds);
+    char **env = bd->sandbox ? sandbox_environment(bd->sandbox->box, NULL) : NULL;
+    for (size_t i = 0; i < total; i++) {
+        bool student = i < ch->n_student_files;
+        if (student && refused[i])
+            continue;
+        struct compile_job *j = &jobs[n];
+        j->source = student ? ch->student_files[i] : tests[i - ch->n_student_files];
+        j->student = student;
+        j->obj = build_object_path(j->source);
+        /* "build/src_x.o" -> "WORK/logs/compile-src_x.log" */
+        j->log = xasprintf("%s/logs/compile-%.*s.log", bd->work,
+                           (int)strlen(j->obj + 6) - 2, j->obj + 6);
+        j->argv = compile_args(bd, j->source, j->obj, !student);
+        cmds[n++] = compiler_command(bd, &j->argv, j->log, env);
+    }
+    struct command_outcome *outs = xcalloc(n + 1, sizeof *outs);
+    int *rcs = xcalloc(n + 1, sizeof *rcs);
+    command_run_batch(cmds, n, command_batch_width(), bd->sandbox ? bd->sandbox->box : NULL,
+                      outs, rcs);
+    int rc = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (rc == 0 && judge(bd, &cmds[k], rcs[k], &outs[k], r) < 0)
+            rc = jobs[k].student && r->status == CHAPTER_COMPILE_ERROR && !outs[k].timed_out
+                     ? use_skeleton_instead(bd, ch, jobs[k].source, jobs[k].obj, r)
+                     : -1;
+        argv_free(&jobs[k].argv);
+        free(jobs[k].obj);
+        free(jobs[k].log);
+    }
+    if (rc == 0 && !tests_kept)
+        copy_test_objects(bd, ch, tests, n_tests, true); /* a cache: may fail */
+    free(rcs);
+    free(outs);
+    free(env);
+    free(cmds);
+    free(jobs);
+    return rc;
+}
+
+/* Replaces each student file whose directives would make the compiler read a file the
+ * chapter does not provide (includes.c) by the chapter's skeleton of it, compiled, with
+ * a note, and marks it in refused. All files are checked before any is compiled: a
+ * file may include another. 0, or -1 with r filled. */
+static int replace_refused_includes(const struct build *bd, const struct chapter *ch,
+                                    bool *refused, struct chapter_result *r)
+{
+    char **why = xcalloc(ch->n_student_files + 1, sizeof *why);
+    for (size_t i = 0; i < ch->n_student_files; i++)
+        why[i] = includes_problems(bd->work, ch->student_files[i]);
+    int rc = 0;
+    for (size_t i = 0; i < ch->n_student_files; i++) {
+        if (why[i] == NULL)
+            continue;
+        refused[i] = true;
+        char *obj = build_object_path(ch->student_files[i]);
+        if (rc == 0)
+            rc = compile_skeleton(bd, ch, ch->student_files[i], obj, r);
+        if (rc == 0) {
+            char *lines = indented(why[i]);
+            chapter_result_add_note(r, "%s reads files a student file may not, so this grading "
+                                    "used the chapter's skeleton of it: the tests that need "
+                                    "it fail.%s", ch->student_files[i], lines);
+            free(lines);
+        } else if (r->status == CHAPTER_COMPILE_ERROR) {
+            free(r->message); /* the student's directives are the ones to show */
+            r->message = xstrdup(why[i]);
+        }
+        free(obj);
+        free(why[i]);
+    }
+    free(why);
     return rc;
 }
 
@@ -260,6 +412,13 @@ static void free_list(char **list, size_t n)
     free(list);
 }
 
+/* Adds arg, which was allocated for the purpose, and frees it. */
+static void add_owned(struct argv *b, char *arg)
+{
+    argv_add(b, arg);
+    free(arg);
+}
+
 /* Adds each word of a space-separated flag string (pkg-config output). */
 static void add_words(struct argv *b, const char *words)
 {
@@ -269,7 +428,9 @@ static void add_words(struct argv *b, const char *words)
     free(copy);
 }
 
-static int link_runner(const struct build *bd, char **objects, size_t n,
+/* Links the runner from every object: the student files', the tests' and the
+ * harness's. */
+static int link_runner(const struct build *bd, const struct chapter *ch,
                        struct chapter_result *r)
 {
     struct argv b = {0};
@@ -280,10 +441,32 @@ static int link_runner(const struct build *bd, char **objects, size_t n,
     argv_add(&b, "-Wl,-z,relro,-z,now,-z,noexecstack");
     argv_add(&b, "-o");
     argv_add(&b, "build/runner");
-    for (size_t i = 0; i < n; i++)
-        argv_add(&b, objects[i]);
+    for (size_t i = 0; i < ch->n_student_files; i++)
+        add_owned(&b, build_object_path(ch->student_files[i]));
+    size_t n_tests = 0;
+    char **tests = test_sources(bd->work, &n_tests);
+    for (size_t i = 0; i < n_tests; i++)
+        add_owned(&b, build_object_path(tests[i]));
+    free_list(tests, n_tests);
+    for (const char *const *src = harness_sources; *src; src++)
+        add_owned(&b, harness_object(bd->cfg, *src));
     add_words(&b, RUNNER_LIBS);
     return compile(bd, &b, r);
+}
+
+/* Starts a build of chapter ch in its work folder: its sandbox and its deadline. */
+static struct build start_build(const struct grade_config *cfg, char *work, char *log,
+                                struct stage_sandbox *box)
+{
+    return (struct build){cfg, work, stage_sandbox(box, cfg, work, STAGE_BUILD),
+                          monotonic_seconds() + BUILD_TIMEOUT_S, log};
+}
+
+static void fail_build(struct chapter_result *r)
+{
+    chapter_result_fail_all(r, TEST_ERROR, r->status == CHAPTER_COMPILE_ERROR
+                                               ? "compile error"
+                                               : "not graded: the build could not run");
 }
 
 int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
@@ -291,48 +474,75 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
 {
     char *work = path_join(cfg->workdir, ch->id);
     char *build_dir = path_join(work, "build");
+    char *logs_dir = path_join(work, "logs");
     char *log = path_join(work, "logs/compile.log");
     char *harness_runner = path_join(cfg->workdir, ".harness/wb_runner.o");
-    size_t n_tests = 0, n_objects = 0;
+    size_t n_tests = 0;
     char **tests = test_sources(work, &n_tests);
-    size_t n_harness = sizeof harness_sources / sizeof *harness_sources - 1;
-    char **objects = xcalloc(ch->n_student_files + n_tests + n_harness, sizeof *objects);
     struct stage_sandbox box;
-    struct build bd = {cfg, work, stage_sandbox(&box, cfg, work, STAGE_BUILD),
-                       monotonic_seconds() + BUILD_TIMEOUT_S, log};
-    char *logs_dir = path_join(work, "logs");
+    struct build bd = start_build(cfg, work, log, &box);
     int rc = mkdir_p(build_dir) == 0 && mkdir_p(logs_dir) == 0 ? 0 : -1;
     if (rc < 0) {
         r->status = CHAPTER_ERROR;
         r->message = xasprintf("cannot create %s: %s", build_dir, strerror(errno));
     }
-    free(logs_dir);
-    if (rc == 0)
-        rc = includes_check(work, ch, r); /* before the compiler reads anything */
     if (rc == 0 && !is_file(harness_runner))
         rc = build_harness(&bd, r);
-    for (size_t i = 0; rc == 0 && i < ch->n_student_files; i++) {
-        objects[n_objects] = build_object_path(ch->student_files[i]);
-        rc = compile_student_file(&bd, ch, ch->student_files[i], objects[n_objects++], r);
-    }
-    for (size_t i = 0; rc == 0 && i < n_tests; i++) {
-        objects[n_objects] = build_object_path(tests[i]);
-        rc = compile_one(&bd, tests[i], objects[n_objects++], true, r);
-    }
-    for (size_t i = 0; rc == 0 && i < n_harness; i++)
-        objects[n_objects++] = harness_object(cfg, harness_sources[i]);
+    bool *refused = xcalloc(ch->n_student_files + 1, sizeof *refused);
+    if (rc == 0) /* before the compiler reads any student file */
+        rc = replace_refused_includes(&bd, ch, refused, r);
     if (rc == 0)
-        rc = link_runner(&bd, objects, n_objects, r);
+        rc = compile_sources(&bd, ch, refused, tests, n_tests, r);
+    free(refused);
+    if (rc == 0)
+        rc = link_runner(&bd, ch, r);
     if (rc < 0)
-        chapter_result_fail_all(r, TEST_ERROR, r->status == CHAPTER_COMPILE_ERROR
-                                                   ? "compile error"
-                                                   : "not graded: the build could not run");
+        fail_build(r);
     stage_sandbox_free(&box);
-    free_list(objects, n_objects);
     free_list(tests, n_tests);
     free(harness_runner);
     free(log);
+    free(logs_dir);
     free(build_dir);
+    free(work);
+    return rc;
+}
+
+int build_with_skeletons(const struct grade_config *cfg, const struct chapter *ch,
+                         const bool *use_skeleton, struct chapter_result *r)
+{
+    char *work = path_join(cfg->workdir, ch->id);
+    char *log = path_join(work, "logs/compile.log");
+    struct stage_sandbox box;
+    struct build bd = start_build(cfg, work, log, &box);
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < ch->n_student_files; i++) {
+        if (!use_skeleton[i])
+            continue;
+        char *obj = build_object_path(ch->student_files[i]);
+        rc = compile_skeleton(&bd, ch, ch->student_files[i], obj, r);
+        free(obj);
+    }
+    if (rc < 0)
+        fail_build(r);
+    stage_sandbox_free(&box);
+    free(log);
+    free(work);
+    return rc;
+}
+
+int build_relink(const struct grade_config *cfg, const struct chapter *ch,
+                 struct chapter_result *r)
+{
+    char *work = path_join(cfg->workdir, ch->id);
+    char *log = path_join(work, "logs/compile.log");
+    struct stage_sandbox box;
+    struct build bd = start_build(cfg, work, log, &box);
+    int rc = link_runner(&bd, ch, r);
+    if (rc < 0)
+        fail_build(r);
+    stage_sandbox_free(&box);
+    free(log);
     free(work);
     return rc;
 }

@@ -229,6 +229,14 @@ int collect_chapter(const struct grade_config *cfg, const struct chapter *ch,
 int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
                   struct chapter_result *r);
 
+/* build.c: replaces the student files marked in use_skeleton (one flag per student
+ * file) by the chapter's skeletons of them and compiles those; build_relink then links
+ * the runner again. Each returns 0, or -1 like build_chapter. */
+int build_with_skeletons(const struct grade_config *cfg, const struct chapter *ch,
+                         const bool *use_skeleton, struct chapter_result *r);
+int build_relink(const struct grade_config *cfg, const struct chapter *ch,
+                 struct chapter_result *r);
+
 /* Where build.c puts the object of a source: "src/a.c" -> "build/src_a.o". */
 char *build_object_path(const char *source);
 
@@ -236,8 +244,11 @@ char *build_object_path(const char *source);
  * code and data sections, no constructors, no IFUNC, TLS, unique or common globals, only
  * exported globals and shared helpers defined, only allowed functions used, no inline
  * assembly, system-call instructions or valgrind client requests) and adds what is
- * suspicious but not proof to r->flags. Returns 0, or -1 with the violations in
- * r->message and the chapter scored 0. */
+ * suspicious but not proof to r->flags. A file that breaks these rules costs only its
+ * own tests: it is replaced by the chapter's skeleton of it (build_with_skeletons) and
+ * a note names it with its violations. Returns 0, or -1 with the violations in
+ * r->message and the chapter scored 0 when even that does not give a runner that
+ * keeps the rules (a violation no file can be blamed for, a skeleton refused). */
 int policy_check(const struct grade_config *cfg, const struct chapter *ch,
                  struct chapter_result *r);
 
@@ -429,6 +440,8 @@ int report_classroom_write(const char *path, const struct chapter_result *rs, si
 const char *test_status_name(enum test_status s);
 const char *chapter_status_name(enum chapter_status s);
 char *xstrdup(const char *s);
+/* text with a line break and four spaces before each of its lines, for a note. */
+char *indented(const char *text);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);

@@ -571,22 +571,18 @@ static void check_file(struct checker *c, const char *rel)
     free(path);
 }
 
-int includes_check(const char *work, const struct chapter *ch, struct chapter_result *r)
+char *includes_problems(const char *work, const char *rel)
 {
     struct checker c = {.work = work};
-    for (size_t i = 0; i < ch->n_student_files; i++)
-        check_file(&c, ch->student_files[i]);
+    check_file(&c, rel);
     if (c.n_shown == 0)
-        return 0;
-    char *message = xstrdup(r->message ? r->message : "");
+        return NULL;
+    char *lines = xstrdup("");
     for (size_t i = 0; i < c.n_shown; i++) {
-        char *longer = xasprintf("%s%s%s", message, message[0] ? "\n" : "", c.shown[i]);
-        free(message);
+        char *longer = xasprintf("%s%s%s", lines, lines[0] ? "\n" : "", c.shown[i]);
+        free(lines);
         free(c.shown[i]);
-        message = longer;
+        lines = longer;
     }
-    free(r->message);
-    r->message = message;
-    r->status = CHAPTER_COMPILE_ERROR;
-    return -1;
+    return lines;
 }

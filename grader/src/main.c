@@ -310,10 +310,14 @@ static char *make_workdir(const struct options *o)
         if (mkdir_p(o->workdir) < 0)
             cannot_grade("cannot create the work folder '%s'", o->workdir);
         char *dir = realpath(o->workdir, NULL);
-        /* the harness objects are built once per run: never reuse an older run's */
-        char *harness = path_join(dir, ".harness");
-        remove_tree(harness);
-        free(harness);
+        /* the harness's and tests' objects are built once per run: never reuse an
+         * older run's */
+        const char *const per_run[] = {".harness", ".tests"};
+        for (size_t i = 0; i < 2; i++) {
+            char *objects = path_join(dir, per_run[i]);
+            remove_tree(objects);
+            free(objects);
+        }
         return dir;
     }
     const char *tmp = getenv("TMPDIR");

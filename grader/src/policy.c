@@ -17,9 +17,10 @@
  *    student file's) and not forbidden by the chapter (its reason is shown);
  *  - no inline assembly, system-call instruction or valgrind client request, no line
  *    directive naming another file.
- * A violation scores the chapter 0, naming the line. What is suspicious but not proof
- * (the chapter's review functions, FILE internals, scans of memory, ...) becomes a
- * review flag, which changes no score. */
+ * A file with a violation costs its own tests: this grading uses the chapter's skeleton
+ * of it instead, and a note names each violation's line. What is suspicious but not
+ * proof (the chapter's review functions, FILE internals, scans of memory, ...) becomes
+ * a review flag, which changes no score. */
 #include "grader.h"
 
 #include <dirent.h>
@@ -91,9 +92,15 @@ struct checker {
     char **object_paths;
     size_t n_objects;
     struct names allowed, allowed_libraries;
+    /* the globals that files replaced by their skeletons defined, with their files */
+    struct names lost_names, lost_files;
     struct libsyms *libs; /* read when first needed */
-    char *report;         /* violations found so far, one per line */
-    int violations;
+    /* the violations found so far in each student file, one per line; the last one
+     * for those no file can be blamed for */
+    struct file_violations {
+        char *report;
+        int count;
+    } *found;
     size_t current; /* the object being checked */
 };
 
@@ -146,14 +153,16 @@ static const char *section_name(const struct checker *c, size_t obj, size_t sect
 
 /* ---- violations and flags ---- */
 
-static void refuse_at(struct checker *c, const char *where, const char *what)
+/* A violation in object obj (n_objects: no file in particular), shown at where. */
+static void refuse_at(struct checker *c, size_t obj, const char *where, const char *what)
 {
+    struct file_violations *f = &c->found[obj];
     char *line = xasprintf("%s: %s\n", where, what);
-    bool seen = strstr(c->report, line) != NULL;
-    if (!seen && c->violations++ < MAX_VIOLATIONS) {
-        char *longer = xasprintf("%s%s", c->report, line);
-        free(c->report);
-        c->report = longer;
+    bool seen = strstr(f->report, line) != NULL;
+    if (!seen && f->count++ < MAX_VIOLATIONS) {
+        char *longer = xasprintf("%s%s", f->report, line);
+        free(f->report);
+        f->report = longer;
     }
     free(line);
 }
@@ -171,9 +180,9 @@ static void refuse(struct checker *c, size_t obj, const char *section, unsigned 
         what = NULL;
     va_end(ap);
     /* beyond the ones shown, a violation only counts: no addr2line for it */
-    char *where = c->violations < MAX_VIOLATIONS ? source_line(c, obj, section, offset)
-                                                 : xstrdup(c->ch->student_files[obj]);
-    refuse_at(c, where, what ? what : "");
+    char *where = c->found[obj].count < MAX_VIOLATIONS ? source_line(c, obj, section, offset)
+                                                       : xstrdup(c->ch->student_files[obj]);
+    refuse_at(c, obj, where, what ? what : "");
     free(where);
     free(what);
 }
@@ -514,6 +523,18 @@ static bool in_allowed_library(struct checker *c, const char *name)
     return false;
 }
 
+/* The student file, replaced by its skeleton, that defined name; NULL when none did
+ * (or when the skeleton defines it too). */
+static const char *lost_with(const struct checker *c, const char *name)
+{
+    if (defined_by_student(c, name))
+        return NULL;
+    for (size_t i = 0; i < c->lost_names.n; i++)
+        if (strcmp(c->lost_names.items[i], name) == 0)
+            return c->lost_files.items[i];
+    return NULL;
+}
+
 /* The external functions and variables it uses. */
 static void check_uses(struct checker *c, size_t i)
 {
@@ -536,10 +557,17 @@ static void check_uses(struct checker *c, size_t i)
         } else if (strchr(s->name, '@') ||
                    (!names_match(&c->allowed, s->name) && !defined_by_student(c, s->name) &&
                     !in_allowed_library(c, s->name))) {
-            refuse(c, i, section, offset,
-                   "uses '%s', which this chapter does not allow (the chapter's "
-                   "allowed_functions and grader/policy.cfg list what is)",
-                   s->name);
+            const char *lost = lost_with(c, s->name);
+            if (lost)
+                refuse(c, i, section, offset,
+                       "uses '%s', which %s defined: this grading uses the skeleton of that "
+                       "file instead, so this file cannot use it either",
+                       s->name, lost);
+            else
+                refuse(c, i, section, offset,
+                       "uses '%s', which this chapter does not allow (the chapter's "
+                       "allowed_functions and grader/policy.cfg list what is)",
+                       s->name);
         } else if (review) {
             char *what = xasprintf("uses '%s': %s", s->name, review->reason);
             flag(c, i, section, offset, what);
@@ -562,11 +590,23 @@ static void on_machine(void *ctx, size_t section, unsigned long offset, bool is_
         flag(c, c->current, name, offset, what);
 }
 
+/* The student file a place "src/x.c:12" is in; n_objects when none. */
+static size_t file_of(const struct checker *c, const char *where)
+{
+    for (size_t i = 0; i < c->n_objects; i++) {
+        size_t len = strlen(c->ch->student_files[i]);
+        if (strncmp(where, c->ch->student_files[i], len) == 0 &&
+            (where[len] == ':' || where[len] == '\0'))
+            return i;
+    }
+    return c->n_objects;
+}
+
 static void on_source(void *ctx, const char *where, bool is_proof, const char *what)
 {
     struct checker *c = ctx;
     if (is_proof)
-        refuse_at(c, where, what);
+        refuse_at(c, file_of(c, where), where, what);
     else
         chapter_result_add_flag(c->r, where, "%s", what);
 }
@@ -613,18 +653,143 @@ static int load_allowed(struct checker *c)
     return rc;
 }
 
-static void checker_free(struct checker *c)
+/* Forgets the objects read and the violations found, to check the files again. */
+static void checker_clear(struct checker *c)
 {
     for (size_t i = 0; i < c->n_objects; i++) {
         object_free(&c->objects[i]);
+        memset(&c->objects[i], 0, sizeof c->objects[i]);
         free(c->object_paths[i]);
+        c->object_paths[i] = NULL;
     }
+    for (size_t i = 0; i <= c->n_objects; i++) {
+        free(c->found[i].report);
+        c->found[i] = (struct file_violations){xstrdup(""), 0};
+    }
+}
+
+static void checker_free(struct checker *c)
+{
+    checker_clear(c);
+    for (size_t i = 0; i <= c->n_objects; i++)
+        free(c->found[i].report);
+    free(c->found);
     free(c->objects);
     free(c->object_paths);
     names_free(&c->allowed);
     names_free(&c->allowed_libraries);
+    names_free(&c->lost_names);
+    names_free(&c->lost_files);
     libsyms_free(c->libs);
-    free(c->report);
+}
+
+/* Reads each student object and checks it, then the preprocessed source. */
+static void check_files(struct checker *c)
+{
+    for (size_t i = 0; i < c->n_objects; i++) {
+        c->object_paths[i] = build_object_path(c->ch->student_files[i]);
+        char *full = path_join(c->work, c->object_paths[i]);
+        char why[256];
+        if (object_read(full, &c->objects[i], why, sizeof why) < 0)
+            refuse(c, i, NULL, 0, "its object file cannot be read: %s", why);
+        free(full);
+    }
+    for (size_t i = 0; i < c->n_objects; i++) {
+        check_sections(c, i);
+        check_hooks(c, i);
+        check_symbol_kinds(c, i);
+        check_definitions(c, i);
+        check_uses(c, i);
+        check_machine_code(c, i);
+    }
+    preprocessed_scan(c->cfg, c->ch, on_source, c);
+}
+
+static bool found_any(const struct checker *c)
+{
+    for (size_t i = 0; i <= c->n_objects; i++)
+        if (c->found[i].count > 0)
+            return true;
+    return false;
+}
+
+static bool has_skeleton(const struct checker *c, size_t i)
+{
+    if (c->ch->dir == NULL)
+        return false;
+    char *skeleton = path_join(c->ch->dir, c->ch->student_files[i]);
+    bool found = is_file(skeleton);
+    free(skeleton);
+    return found;
+}
+
+/* Whether skeletons can stand in for every file with violations: each can be blamed
+ * on a file that has a skeleton and was not replaced by it already. */
+static bool skeletons_can_help(const struct checker *c, const bool *replaced)
+{
+    if (c->found[c->n_objects].count > 0)
+        return false;
+    for (size_t i = 0; i < c->n_objects; i++)
+        if (c->found[i].count > 0 && (replaced[i] || !has_skeleton(c, i)))
+            return false;
+    return true;
+}
+
+static const char *more_left_out(const struct file_violations *f)
+{
+    return f->count > MAX_VIOLATIONS ? "[...]\n" : "";
+}
+
+/* Rejects the whole chapter, with every violation found. */
+static void reject_chapter(struct checker *c)
+{
+    char *all = xstrdup("");
+    for (size_t i = 0; i <= c->n_objects; i++) {
+        char *longer = xasprintf("%s%s%s", all, c->found[i].report, more_left_out(&c->found[i]));
+        free(all);
+        all = longer;
+    }
+    c->r->status = CHAPTER_ERROR;
+    c->r->message = xasprintf("rejected: the student files break the chapter's rules\n%s", all);
+    free(all);
+    chapter_result_fail_all(c->r, TEST_ERROR,
+                            "not run: the student files break the chapter's rules");
+}
+
+/* Remembers the globals object i defines, before its skeleton replaces it. */
+static void remember_globals(struct checker *c, size_t i)
+{
+    const struct object *o = &c->objects[i];
+    for (size_t k = 1; k < o->n_symbols; k++)
+        if (is_global(&o->symbols[k]) && is_definition(&o->symbols[k])) {
+            names_add(&c->lost_names, o->symbols[k].name);
+            names_add(&c->lost_files, c->ch->student_files[i]);
+        }
+}
+
+/* Puts the skeleton in place of each file with violations, with a note that names them;
+ * 0 or -1 (the build failed: r says why). */
+static int use_skeletons(struct checker *c, bool *replaced)
+{
+    bool *now = xcalloc(c->n_objects, sizeof *now);
+    for (size_t i = 0; i < c->n_objects; i++) {
+        const struct file_violations *f = &c->found[i];
+        if (f->count == 0)
+            continue;
+        now[i] = replaced[i] = true;
+        remember_globals(c, i);
+        char *all = xasprintf("%s%s", f->report, more_left_out(f));
+        char *lines = indented(all);
+        chapter_result_add_note(c->r,
+                                "%s breaks the chapter's rules, so this grading used the "
+                                "chapter's skeleton of it: the tests that need it fail.%s",
+                                c->ch->student_files[i], lines);
+        free(lines);
+        free(all);
+    }
+    int rc = build_with_skeletons(c->cfg, c->ch, now, c->r);
+    free(now);
+    return rc;
 }
 
 int policy_check(const struct grade_config *cfg, const struct chapter *ch,
@@ -637,42 +802,35 @@ int policy_check(const struct grade_config *cfg, const struct chapter *ch,
                         .r = r,
                         .work = work,
                         .n_objects = ch->n_student_files,
-                        .report = xstrdup(""),
                         .sandbox = stage_sandbox(&box, cfg, work, STAGE_INSPECT)};
     c.objects = xcalloc(c.n_objects, sizeof *c.objects);
     c.object_paths = xcalloc(c.n_objects, sizeof *c.object_paths);
+    c.found = xcalloc(c.n_objects + 1, sizeof *c.found);
+    checker_clear(&c);
+    bool *replaced = xcalloc(c.n_objects + 1, sizeof *replaced), any_replaced = false;
     int rc = load_allowed(&c);
     if (rc < 0) {
         r->status = CHAPTER_ERROR;
         chapter_result_fail_all(r, TEST_ERROR, "not graded: the grader's policy is unreadable");
     }
-    for (size_t i = 0; rc == 0 && i < c.n_objects; i++) {
-        c.object_paths[i] = build_object_path(ch->student_files[i]);
-        char *full = path_join(work, c.object_paths[i]);
-        char why[256];
-        if (object_read(full, &c.objects[i], why, sizeof why) < 0)
-            refuse(&c, i, NULL, 0, "its object file cannot be read: %s", why);
-        free(full);
+    /* each round replaces at least one more file, or ends: a file that defines a helper
+     * another file uses takes the helper with it, and the other file goes next round */
+    while (rc == 0) {
+        check_files(&c);
+        if (!found_any(&c))
+            break;
+        if (!skeletons_can_help(&c, replaced)) {
+            reject_chapter(&c);
+            rc = -1;
+            break;
+        }
+        rc = use_skeletons(&c, replaced);
+        any_replaced = true;
+        checker_clear(&c);
     }
-    for (size_t i = 0; rc == 0 && i < c.n_objects; i++) {
-        check_sections(&c, i);
-        check_hooks(&c, i);
-        check_symbol_kinds(&c, i);
-        check_definitions(&c, i);
-        check_uses(&c, i);
-        check_machine_code(&c, i);
-    }
-    if (rc == 0)
-        preprocessed_scan(cfg, ch, on_source, &c);
-    if (rc == 0 && c.violations > 0) {
-        r->status = CHAPTER_ERROR;
-        r->message = xasprintf("rejected: the student files break the chapter's rules\n%s%s",
-                               c.report, c.violations > MAX_VIOLATIONS ? "[...]\n" : "");
-        chapter_result_fail_all(r, TEST_ERROR,
-                                "not run: the student files break the "
-                                "chapter's rules");
-        rc = -1;
-    }
+    if (rc == 0 && any_replaced)
+        rc = build_relink(cfg, ch, r);
+    free(replaced);
     checker_free(&c);
     stage_sandbox_free(&box);
     free(work);

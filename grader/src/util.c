@@ -333,3 +333,17 @@ const char *chapter_status_name(enum chapter_status s)
     static const char *const names[] = {"graded", "compile_error", "error"};
     return names[s];
 }
+
+/* Indents every line of text by four spaces, for a note. */
+char *indented(const char *text)
+{
+    char *out = xstrdup("");
+    while (*text) {
+        size_t len = strcspn(text, "\n");
+        char *longer = xasprintf("%s\n    %.*s", out, (int)len, text);
+        free(out);
+        out = longer;
+        text += len + (text[len] == '\n');
+    }
+    return out;
+}

@@ -10,10 +10,6 @@
 #include "includes.h"
 #include "unit.h"
 
-static char *student_files[] = {"src/a.c"};
-static struct chapter chapter = {.id = "01-x", .title = "x", .student_files = student_files,
-                                 .n_student_files = 1};
-
 /* A work folder as collect leaves it: the chapter's include/queue.h, the student's
  * src/a.c (written by check_source). */
 static char *make_work(void)
@@ -24,8 +20,8 @@ static char *make_work(void)
     return work;
 }
 
-/* Writes len bytes of text as work/src/a.c (NUL bytes too) and checks it; returns
- * includes_check's result, and its message in *message (the caller frees it). */
+/* Writes len bytes of text as work/src/a.c (NUL bytes too) and checks it; returns 0
+ * when it is clean, else -1 with the problems in *message (the caller frees it). */
 static int check_in(const char *work, const char *text, size_t len, char **message)
 {
     char *path = path_join(work, "src/a.c");
@@ -33,14 +29,9 @@ static int check_in(const char *work, const char *text, size_t len, char **messa
     ck_assert_int_ge(fd, 0);
     ck_assert_int_eq(write(fd, text, len), (ssize_t)len);
     close(fd);
-    struct chapter_result r;
-    chapter_result_init(&r, &chapter);
-    int rc = includes_check(work, &chapter, &r);
-    ck_assert_int_eq(r.status, rc == 0 ? CHAPTER_GRADED : CHAPTER_COMPILE_ERROR);
-    *message = r.message ? xstrdup(r.message) : NULL;
-    chapter_result_free(&r);
+    *message = includes_problems(work, "src/a.c");
     free(path);
-    return rc;
+    return *message ? -1 : 0;
 }
 
 /* Checks text in a fresh work folder and returns the message (NULL when clean). */
@@ -256,25 +247,23 @@ START_TEST(at_most_ten_violations_are_listed)
 }
 END_TEST
 
-/* Every student file is checked, and a file that is not regular is refused unread. */
-START_TEST(every_student_file_is_checked)
+/* Each file is judged on its own, and a file that is not regular is refused unread. */
+START_TEST(each_file_is_judged_alone)
 {
-    static char *files[] = {"src/a.c", "src/b.c", "src/c.c"};
-    struct chapter ch = chapter;
-    ch.student_files = files;
-    ch.n_student_files = 3;
     char *work = make_work();
     unit_write(work, "src/a.c", "#include <stdio.h>\n");
     unit_write(work, "src/b.c", "int b;\n#include \"/etc/passwd\"\n");
     char *fifo = path_join(work, "src/c.c");
     ck_assert_int_eq(mkfifo(fifo, 0600), 0);
-    struct chapter_result r;
-    chapter_result_init(&r, &ch);
-    ck_assert_int_eq(includes_check(work, &ch, &r), -1);
-    ck_assert_str_eq(r.message,
-                     "src/b.c:2: #include \"/etc/passwd\": absolute paths are not allowed\n"
+    char *problems[3] = {includes_problems(work, "src/a.c"), includes_problems(work, "src/b.c"),
+                         includes_problems(work, "src/c.c")};
+    ck_assert_ptr_null(problems[0]);
+    ck_assert_str_eq(problems[1],
+                     "src/b.c:2: #include \"/etc/passwd\": absolute paths are not allowed");
+    ck_assert_str_eq(problems[2],
                      "src/c.c: cannot be checked: not a regular file of at most 1024 KiB");
-    chapter_result_free(&r);
+    for (int i = 0; i < 3; i++)
+        free(problems[i]);
     remove_tree(work);
     free(work);
     free(fifo);
@@ -288,17 +277,13 @@ static void check_workbook_file(const char *path, char **bad)
     char *work = xstrdup(path);
     char *src = strstr(work, "/src/");
     *src = '\0';
-    char *rel = src + 1;
-    struct chapter ch = chapter;
-    ch.student_files = &rel;
-    struct chapter_result r;
-    chapter_result_init(&r, &ch);
-    if (includes_check(work, &ch, &r) != 0) {
-        char *longer = xasprintf("%s%s: %s\n", *bad, path, r.message);
+    char *problems = includes_problems(work, src + 1);
+    if (problems) {
+        char *longer = xasprintf("%s%s: %s\n", *bad, path, problems);
         free(*bad);
         *bad = longer;
     }
-    chapter_result_free(&r);
+    free(problems);
     free(work);
 }
 
@@ -332,7 +317,7 @@ Suite *includes_suite(void)
     tcase_add_test(tc, text_that_only_mentions_a_directive_passes);
     tcase_add_test(tc, included_file_must_be_regular);
     tcase_add_test(tc, at_most_ten_violations_are_listed);
-    tcase_add_test(tc, every_student_file_is_checked);
+    tcase_add_test(tc, each_file_is_judged_alone);
     tcase_add_test(tc, workbook_sources_pass);
     suite_add_tcase(s, tc);
     return s;
