@@ -35,14 +35,23 @@ WB_TEST(global_change_stays_in_child)
 WB_TEST(heap_change_stays_in_child)
 {
     int *value = malloc(sizeof *value);
-    ck_assert_ptr_nonnull(value);
+    ck_assert_msg(value != NULL, "test setup: malloc of an int failed");
     *value = -7;
     struct cow_report r = modify(value, -5);
     int after = *value;
     free(value);
-    ck_assert_int_eq(r.seen_by_child, -12);
-    ck_assert_int_eq(r.seen_by_parent, -7);
-    ck_assert_int_eq(after, -7);
+    ck_assert_msg(r.seen_by_child == -12,
+                  "a heap int of -7 changed by -5 in the child: the child should report "
+                  "seen_by_child -12, got %d",
+                  r.seen_by_child);
+    ck_assert_msg(r.seen_by_parent == -7,
+                  "a heap int of -7 changed in the child only: the parent should report "
+                  "seen_by_parent -7, got %d",
+                  r.seen_by_parent);
+    ck_assert_msg(after == -7,
+                  "a heap int of -7 changed in the child only: the parent's copy should "
+                  "still be -7, got %d",
+                  after);
 }
 
 WB_TEST(child_is_a_real_reaped_process)
@@ -92,7 +101,8 @@ WB_TEST(child_that_dies_before_reporting_is_an_error)
     /* A read-only value: the child's *value += delta kills it with SIGSEGV before it
      * can report (no core file: the limit is inherited). */
     struct rlimit no_core = {0, 0};
-    ck_assert_int_eq(setrlimit(RLIMIT_CORE, &no_core), 0);
+    ck_assert_msg(setrlimit(RLIMIT_CORE, &no_core) == 0,
+                  "test setup: setrlimit(RLIMIT_CORE) failed: %s", strerror(errno));
     int *value = mmap(NULL, sizeof *value, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     ck_assert_msg(value != MAP_FAILED, "mmap failed: %s", strerror(errno));
     int before = wb_count_fds();

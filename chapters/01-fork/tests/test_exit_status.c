@@ -80,7 +80,9 @@ WB_TEST(wait_children_stores_codes_by_index)
         close(fds[i][0]);
         close(fds[i][1]);
     }
-    ck_assert_int_eq(wait_children(pids, N, codes), 0);
+    int rc = wait_children(pids, N, codes);
+    ck_assert_msg(rc == 0, "wait_children of 4 children: expected 0, got %d (errno %s)", rc,
+                  strerror(errno));
     for (int i = 0; i < N; i++)
         ck_assert_msg(codes[i] == 10 + i, "codes[%d] is %d, expected %d (child %d's code)", i,
                       codes[i], 10 + i, (int)pids[i]);
@@ -91,10 +93,14 @@ WB_TEST(wait_children_decodes_signals)
     int sig = SIGKILL, ok = 0;
     pid_t pids[2] = {wb_child_run(die_by, &sig), wb_child_run(exit_with, &ok)};
     int codes[2] = {1, 1};
-    ck_assert_int_eq(wait_children(pids, 2, codes), 0);
+    int rc = wait_children(pids, 2, codes);
+    ck_assert_msg(rc == 0,
+                  "wait_children of a child killed by SIGKILL and one that exits with 0: "
+                  "expected 0, got %d (errno %s)",
+                  rc, strerror(errno));
     ck_assert_msg(codes[0] == -SIGKILL, "a child killed by SIGKILL: code %d, expected -9",
                   codes[0]);
-    ck_assert_int_eq(codes[1], 0);
+    ck_assert_msg(codes[1] == 0, "a child that exited with 0: code %d, expected 0", codes[1]);
 }
 
 WB_TEST(wait_children_leaves_other_children)
@@ -104,7 +110,11 @@ WB_TEST(wait_children_leaves_other_children)
     pid_t other = wb_child_run(exit_with, &zero);
     wb_wait_until_zombie(other, 10);
     int code;
-    ck_assert_int_eq(wait_children(&listed, 1, &code), 0);
+    int rc = wait_children(&listed, 1, &code);
+    ck_assert_msg(rc == 0,
+                  "wait_children of one child, with another child left out of the list: "
+                  "expected 0, got %d (errno %s)",
+                  rc, strerror(errno));
     ck_assert_msg(waitpid(other, NULL, WNOHANG) == other,
                   "wait_children also reaped a child it was not given: wait for each pid "
                   "in the list, not for any child");

@@ -16,7 +16,8 @@
 
 static pid_t orphan(int report_fd)
 {
-    ck_assert_int_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    ck_assert_msg(prctl(PR_SET_CHILD_SUBREAPER, 1) == 0,
+                  "test setup: prctl(PR_SET_CHILD_SUBREAPER) failed: %s", strerror(errno));
     pid_t pid = make_orphan(report_fd);
     wb_exit_if_stray();
     ck_assert_msg(pid > 0, "make_orphan returned %d (errno: %s)", (int)pid, strerror(errno));
@@ -43,7 +44,10 @@ WB_TEST(orphan_is_adopted_by_subreaper)
     ck_assert_msg(r.parent_at_start != r.adopted_by && r.parent_at_start != getpid(),
                   "the orphan's first parent (%d) should be the child make_orphan forked",
                   (int)r.parent_at_start);
-    ck_assert_int_eq(wb_wait_exitcode(pid, 10), 0);
+    int code = wb_wait_exitcode(pid, 10);
+    ck_assert_msg(code == 0,
+                  "the grandchild %d should end with _exit(0) after its report, exit code %d",
+                  (int)pid, code);
 }
 
 WB_TEST(orphan_returns_grandchild_pid)
@@ -64,7 +68,10 @@ WB_TEST(orphan_child_is_reaped)
     wb_pipe(fds);
     pid_t pid = orphan(fds[1]);
     struct orphan_report r = read_report(fds[0]);
-    ck_assert_int_eq(wb_wait_exitcode(pid, 10), 0);
+    int code = wb_wait_exitcode(pid, 10);
+    ck_assert_msg(code == 0,
+                  "the grandchild %d should end with _exit(0) after its report, exit code %d",
+                  (int)pid, code);
     errno = 0;
     ck_assert_msg(waitpid(r.parent_at_start, NULL, WNOHANG) < 0 && errno == ECHILD,
                   "the child %d was not waited for by make_orphan", (int)r.parent_at_start);
@@ -78,7 +85,10 @@ WB_TEST(orphan_leaks_no_descriptor)
     pid_t pid = orphan(fds[1]);
     int after = wb_count_fds();
     read_report(fds[0]);
-    ck_assert_int_eq(wb_wait_exitcode(pid, 10), 0);
+    int code = wb_wait_exitcode(pid, 10);
+    ck_assert_msg(code == 0,
+                  "the grandchild %d should end with _exit(0) after its report, exit code %d",
+                  (int)pid, code);
     ck_assert_msg(after == before,
                   "%d descriptors open before make_orphan, %d after: close both ends of the "
                   "pipe in the caller",
@@ -135,7 +145,8 @@ WB_TEST(orphan_grandchild_holds_no_pipe_end)
     close(fds[0]); /* nobody reads the report: writing it raises SIGPIPE */
     struct sigaction sa = {.sa_handler = stop_on_sigpipe};
     sigemptyset(&sa.sa_mask);
-    ck_assert_int_eq(sigaction(SIGPIPE, &sa, NULL), 0);
+    ck_assert_msg(sigaction(SIGPIPE, &sa, NULL) == 0,
+                  "test setup: sigaction(SIGPIPE) failed: %s", strerror(errno));
     int inherited = fds_of(getpid()); /* what every process make_orphan forks starts with */
     pid_t pid = orphan(fds[1]);
     /* Once adopted, the grandchild is our child: wait until it stops in its write. */

@@ -77,8 +77,13 @@ WB_TEST(reap_leaves_running_children)
                   "reap_ended_children blocked until a running child ended: use WNOHANG");
     ck_assert_msg(n == 1 && reaped[0] == ended, "expected to reap only the zombie %d, got %d",
                   (int)ended, n);
-    ck_assert_int_eq(wb_write_full(fds[1], "x", 1), 0);
-    ck_assert_int_eq(wb_wait_exitcode(running, 10), 0);
+    ck_assert_msg(wb_write_full(fds[1], "x", 1) == 0,
+                  "test setup: telling the running child to end failed: %s", strerror(errno));
+    int code = wb_wait_exitcode(running, 10);
+    ck_assert_msg(code == 0,
+                  "the running child should end with 0 once told to, exit code %d (3: it "
+                  "waited 5 s for the byte in vain)",
+                  code);
 }
 
 WB_TEST(reap_beyond_max_still_reaps)

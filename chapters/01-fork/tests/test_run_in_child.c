@@ -62,7 +62,11 @@ WB_TEST(run_in_child_returns_child_pid)
     ck_assert_msg(ids.parent == getpid(),
                   "the child's getppid() is %d, expected the caller's pid %d", (int)ids.parent,
                   (int)getpid());
-    ck_assert_int_eq(wb_wait_exitcode(pid, 10), 0);
+    int code = wb_wait_exitcode(pid, 10);
+    ck_assert_msg(code == 0,
+                  "the child should exit with 0 after its report through the pipe, exit "
+                  "code %d",
+                  code);
 }
 
 WB_TEST(run_in_child_exit_code_is_fn_result)
@@ -87,7 +91,9 @@ WB_TEST(run_in_child_child_never_returns)
     int code = wb_wait_exitcode(pid, 10);
     ck_assert_msg(code != 127, "the child returned from run_in_child into the caller's code; "
                                "it must end with _exit(fn(arg))");
-    ck_assert_int_eq(code, 0);
+    ck_assert_msg(code == 0, "fn returned 0, so the child should exit with 0, but it exited "
+                             "with %d",
+                  code);
 }
 
 WB_TEST(run_in_child_does_not_wait_for_child)
@@ -97,7 +103,9 @@ WB_TEST(run_in_child_does_not_wait_for_child)
     pid_t pid = start(wait_for_parent, &fds[0]);
     /* The child waits for this byte; had run_in_child waited for the child, we would
      * only get here after the child gave up. */
-    ck_assert_int_eq(wb_write_full(fds[1], "x", 1), 0);
+    ck_assert_msg(wb_write_full(fds[1], "x", 1) == 0,
+                  "test setup: writing the byte the child waits for failed: %s",
+                  strerror(errno));
     int code = wb_wait_exitcode(pid, 10);
     ck_assert_msg(code == 0, "run_in_child waited for the child to end; it must return the "
                              "pid at once and leave the waiting to the caller");
@@ -111,7 +119,10 @@ WB_TEST(run_in_child_uses__exit_not_exit)
     fputs("written once\n", f); /* still in the buffer: the child gets a copy */
     int zero = 0;
     pid_t pid = start(return_arg, &zero);
-    ck_assert_int_eq(wb_wait_exitcode(pid, 10), 0);
+    int code = wb_wait_exitcode(pid, 10);
+    ck_assert_msg(code == 0, "fn returned 0, so the child should exit with 0, but it exited "
+                             "with %d",
+                  code);
     fflush(f);
     rewind(f);
     char text[128] = {0};

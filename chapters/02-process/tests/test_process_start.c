@@ -61,7 +61,11 @@ WB_TEST(process_init_copies_and_truncates_name)
     ck_assert_msg(p.state == PROCESS_CREATED && p.run == NULL && p.pid == 0,
                   "a new process: state %d, run %p, pid %d; expected PROCESS_CREATED, NULL, 0",
                   (int)p.state, (void *)p.run, (int)p.pid);
-    ck_assert_int_eq(process_exitcode(&p), PROCESS_NO_EXITCODE);
+    int code = process_exitcode(&p);
+    ck_assert_msg(code == PROCESS_NO_EXITCODE,
+                  "process_exitcode of a process not yet started: expected PROCESS_NO_EXITCODE "
+                  "(no exit code yet), got %d",
+                  code);
 }
 
 WB_TEST(process_start_runs_target_in_child)

@@ -100,7 +100,11 @@ WB_TEST(process_join_twice_returns_zero)
     int rc = process_join(&p, -1);
     ck_assert_msg(rc == 0, "joining an ended process again: got %d (errno %s), expected 0",
                   rc, strerror(errno));
-    ck_assert_int_eq(process_exitcode(&p), 5);
+    int code = process_exitcode(&p);
+    ck_assert_msg(code == 5,
+                  "process_exitcode after joining twice a target that returned 5: expected 5, "
+                  "got %d",
+                  code);
 }
 
 WB_TEST(process_join_before_start_is_einval)
@@ -155,7 +159,10 @@ WB_TEST(process_is_alive_reaps_ended_child)
     ck_assert_msg(!alive, "is_alive of a child that has ended should be false");
     ck_assert_msg(state == 0, "is_alive found child %d ended but left it a zombie (state "
                               "'%c'): it must reap it, as Python does", (int)p.pid, state);
-    ck_assert_int_eq(process_exitcode(&p), 9);
+    int code = process_exitcode(&p);
+    ck_assert_msg(code == 9,
+                  "process_exitcode after join of a target that returned 9: expected 9, got %d",
+                  code);
 }
 
 WB_TEST(process_is_alive_never_waits)

@@ -32,7 +32,10 @@ WB_TEST(mpq_after_close_put_and_get_are_closed)
     struct mpq q;
     init_ok(&q, 4);
     put_text(&q, "left behind");
-    ck_assert_int_eq(mpq_close(&q), 0);
+    int closed = mpq_close(&q);
+    ck_assert_msg(closed == 0,
+                  "mpq_close of an open queue with a message in it: expected 0, got %d",
+                  closed);
     int put = mpq_put(&q, "x", 1, true, -1);
     void *msg = (void *)1;
     ssize_t got = mpq_get(&q, &msg, true, -1);
@@ -110,18 +113,22 @@ WB_TEST(mpq_init_failure_leaks_nothing)
     /* The lowest free descriptor becomes the limit: no new descriptor can be opened,
      * so making the pipe fails with EMFILE. */
     int lowest = dup(0);
-    ck_assert_int_ge(lowest, 0);
+    ck_assert_msg(lowest >= 0, "test setup: dup(0) failed: %s", strerror(errno));
     close(lowest);
     struct rlimit old, low;
-    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+    ck_assert_msg(getrlimit(RLIMIT_NOFILE, &old) == 0,
+                  "test setup: getrlimit(RLIMIT_NOFILE) failed: %s", strerror(errno));
     low = (struct rlimit){(rlim_t)lowest, old.rlim_max};
-    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+    ck_assert_msg(setrlimit(RLIMIT_NOFILE, &low) == 0,
+                  "test setup: setrlimit(RLIMIT_NOFILE) to %d failed: %s", lowest,
+                  strerror(errno));
     struct mpq q;
     memset(&q, 0, sizeof q);
     errno = 0;
     int rc = mpq_init(&q, 4);
     int err = errno;
-    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &old), 0);
+    ck_assert_msg(setrlimit(RLIMIT_NOFILE, &old) == 0,
+                  "test setup: restoring RLIMIT_NOFILE failed: %s", strerror(errno));
     ck_assert_msg(rc == -1 && err == EMFILE,
                   "with no descriptor left to open: got %d (errno %s), expected -1 with "
                   "pipe's errno EMFILE", rc, strerror(err));

@@ -296,8 +296,13 @@ WB_TEST(mpq_many_producers_and_consumers_lose_and_duplicate_nothing)
     }
     for (int p = 0; p < PRODUCERS; p++)
         ck_assert_msg(wb_wait_exitcode(producers[p], 20) == 0, "producer %d: a put failed", p);
-    for (int c = 0; c < CONSUMERS; c++) /* one stop sign per consumer, after all else */
-        ck_assert_int_eq(mpq_put(&q, "", 0, true, 10.0), MPQ_OK);
+    for (int c = 0; c < CONSUMERS; c++) { /* one stop sign per consumer, after all else */
+        int put = mpq_put(&q, "", 0, true, 10.0);
+        ck_assert_msg(put == MPQ_OK,
+                      "put of stop sign %d (an empty message, block true, timeout 10): %s, "
+                      "expected MPQ_OK",
+                      c, result_name(put));
+    }
     int seen[PRODUCERS * PER_PRODUCER] = {0};
     static uint32_t ids[PRODUCERS * PER_PRODUCER + 1];
     for (int c = 0; c < CONSUMERS; c++) {
@@ -385,7 +390,9 @@ WB_TEST(mpq_get_of_a_truncated_frame_is_eio)
     struct mpq q;
     init_ok(&q, 2);
     /* Half a length, then no writer left: the frame can never be completed. */
-    ck_assert_int_eq(wb_write_full(q.write_fd, "abc", 3), 0);
+    ck_assert_msg(wb_write_full(q.write_fd, "abc", 3) == 0,
+                  "test setup: writing half a length into the queue's pipe failed: %s",
+                  strerror(errno));
     close(q.write_fd);
     q.write_fd = -1;
     void *msg = (void *)1;
@@ -404,8 +411,12 @@ WB_TEST(mpq_get_of_a_frame_cut_in_its_data_is_eio)
     init_ok(&q, 2);
     /* A whole length (10 bytes to come), then 3 of them, then no writer left. */
     size_t len = 10;
-    ck_assert_int_eq(wb_write_full(q.write_fd, &len, sizeof len), 0);
-    ck_assert_int_eq(wb_write_full(q.write_fd, "abc", 3), 0);
+    ck_assert_msg(wb_write_full(q.write_fd, &len, sizeof len) == 0,
+                  "test setup: writing a length into the queue's pipe failed: %s",
+                  strerror(errno));
+    ck_assert_msg(wb_write_full(q.write_fd, "abc", 3) == 0,
+                  "test setup: writing 3 data bytes into the queue's pipe failed: %s",
+                  strerror(errno));
     close(q.write_fd);
     q.write_fd = -1;
     void *msg = (void *)1;

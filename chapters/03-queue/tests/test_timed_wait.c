@@ -13,7 +13,9 @@ static sem_t *shared_sem(unsigned v)
     sem_t *sem = mmap(NULL, sizeof *sem, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
                       -1, 0);
     ck_assert_msg(sem != MAP_FAILED, "mmap failed: %s", strerror(errno));
-    ck_assert_int_eq(sem_init(sem, 1, v), 0);
+    ck_assert_msg(sem_init(sem, 1, v) == 0,
+                  "test setup: sem_init of a process-shared semaphore failed: %s",
+                  strerror(errno));
     return sem;
 }
 
@@ -95,7 +97,10 @@ WB_TEST(timed_sem_wait_forever_wakes_on_post_from_another_process)
     int err = errno;
     int code = wb_wait_exitcode(child, 10);
     free_sem(sem);
-    ck_assert_int_eq(code, 0);
+    ck_assert_msg(code == 0,
+                  "the child that posts the semaphore should exit with 0, exit code %d "
+                  "(1: its sem_post failed)",
+                  code);
     ck_assert_msg(rc == 0, "block true, timeout -1, a child posts: got %d (errno %s), "
                            "expected 0", rc, strerror(err));
 }
@@ -104,10 +109,15 @@ WB_TEST(timed_poll_in_sees_data_and_end_of_file)
 {
     int fds[2];
     wb_pipe(fds);
-    ck_assert_int_eq(wb_write_full(fds[1], "x", 1), 0);
+    ck_assert_msg(wb_write_full(fds[1], "x", 1) == 0,
+                  "test setup: writing a byte into the pipe failed: %s", strerror(errno));
     int data = timed_poll_in(fds[0], false, 0);
     char byte;
-    ck_assert_int_eq(read(fds[0], &byte, 1), 1);
+    ssize_t got = read(fds[0], &byte, 1);
+    ck_assert_msg(got == 1,
+                  "reading back the byte timed_poll_in saw: read returned %zd, expected 1 "
+                  "(errno %s): timed_poll_in must read nothing",
+                  got, strerror(errno));
     close(fds[1]);
     int eof = timed_poll_in(fds[0], true, 1.0);
     close(fds[0]);
@@ -163,7 +173,10 @@ WB_TEST(timed_poll_in_forever_wakes_on_data_from_another_process)
     int code = wb_wait_exitcode(child, 10);
     close(fds[0]);
     close(fds[1]);
-    ck_assert_int_eq(code, 0);
+    ck_assert_msg(code == 0,
+                  "the child that writes a byte into the pipe should exit with 0, exit code "
+                  "%d (1: its write failed)",
+                  code);
     ck_assert_msg(rc == 0, "block true, timeout -1, a child writes: got %d (errno %s), "
                            "expected 0", rc, strerror(err));
 }

@@ -76,7 +76,9 @@ WB_TEST(pipe_without_free_descriptor_is_emfile)
         int lowest = lowest_free_fd();
         /* Room for one more descriptor only: a pipe needs two. */
         struct rlimit lim = {(rlim_t)lowest + 1, (rlim_t)lowest + 1};
-        ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &lim), 0);
+        ck_assert_msg(setrlimit(RLIMIT_NOFILE, &lim) == 0,
+                      "test setup: setrlimit(RLIMIT_NOFILE) to %d failed: %s", lowest + 1,
+                      strerror(errno));
         struct conn a = {.fd = 77}, b = {.fd = 88};
         errno = 0;
         int rc = conn_pipe(&a, &b, duplex);
@@ -92,7 +94,9 @@ WB_TEST(close_closes_and_marks_the_end)
     struct conn a, b;
     open_pipe(&a, &b, true);
     int old = b.fd;
-    ck_assert_int_eq(conn_close(&b), 0);
+    int rc = conn_close(&b);
+    ck_assert_msg(rc == 0, "conn_close of an open end: expected 0, got %d (errno %s)", rc,
+                  strerror(errno));
     ck_assert_msg(b.fd == -1 && !b.readable && !b.writable,
                   "a closed end must have fd -1 and be neither readable nor writable "
                   "(fd %d, readable %d, writable %d)", b.fd, b.readable, b.writable);
@@ -109,13 +113,18 @@ WB_TEST(close_twice_is_harmless)
 {
     struct conn a, b;
     open_pipe(&a, &b, false);
-    ck_assert_int_eq(conn_close(&a), 0);
+    int first = conn_close(&a);
+    ck_assert_msg(first == 0, "conn_close of an open end: expected 0, got %d (errno %s)", first,
+                  strerror(errno));
     int after_first = lowest_free_fd();
     int rc = conn_close(&a);
     ck_assert_msg(rc == 0, "closing an end twice should return 0, got %d (errno %s)", rc,
                   strerror(errno));
     ck_assert_msg(lowest_free_fd() == after_first, "the second conn_close closed something");
-    ck_assert_int_eq(conn_close(&b), 0);
+    int other = conn_close(&b);
+    ck_assert_msg(other == 0,
+                  "conn_close of the other end, still open: expected 0, got %d (errno %s)",
+                  other, strerror(errno));
 }
 
 /* Sends text on from, polls and receives it on to; true when it arrived whole. */

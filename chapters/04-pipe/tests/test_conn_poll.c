@@ -51,7 +51,9 @@ WB_TEST(poll_sees_a_message_without_consuming_it)
 {
     struct conn reader, writer;
     open_pipe(&reader, &writer, false);
-    ck_assert_int_eq(conn_send(&writer, "x", 1), 0);
+    int sent = conn_send(&writer, "x", 1);
+    ck_assert_msg(sent == 0, "conn_send of a 1-byte message: expected 0, got %d (errno %s)",
+                  sent, strerror(errno));
     int first = poll_of(&reader, 0), second = poll_of(&reader, 1.0);
     ck_assert_msg(first == 1 && second == 1, "a message is waiting: conn_poll should return 1 "
                   "each time until it is received, got %d then %d", first, second);
@@ -97,7 +99,8 @@ static void poll_for_late_message(double timeout)
     conn_close(&theirs);
     close(go[0]);
     int before = poll_of(&mine, 0);
-    ck_assert_int_eq(wb_write_full(go[1], "g", 1), 0);
+    ck_assert_msg(wb_write_full(go[1], "g", 1) == 0,
+                  "test setup: telling the child to send failed: %s", strerror(errno));
     int rc = poll_of(&mine, timeout);
     /* Receive before closing: poll may see the header while the child still sends. */
     void *msg = NULL;
@@ -107,7 +110,11 @@ static void poll_for_late_message(double timeout)
     free(msg);
     close(go[1]);
     conn_close(&mine);
-    ck_assert_int_eq(wb_wait_exitcode(pid, 10), 0);
+    int code = wb_wait_exitcode(pid, 10);
+    ck_assert_msg(code == 0,
+                  "the child that sends \"late\" should exit with 0, exit code %d (1: it was "
+                  "not told to send, 2: its conn_send failed)",
+                  code);
     ck_assert_msg(before == 0, "nothing was sent yet, but conn_poll(0) returned %d", before);
     ck_assert_msg(rc == 1, "conn_poll(%g) while the child sends: got %d, expected 1", timeout,
                   rc);
@@ -146,7 +153,8 @@ WB_TEST(poll_timeout_survives_signals)
 {
     struct conn reader, writer;
     open_pipe(&reader, &writer, false);
-    ck_assert_int_eq(wb_signal_storm_start(0.001), 0);
+    ck_assert_msg(wb_signal_storm_start(0.001) == 0,
+                  "test setup: starting the signal storm failed: %s", strerror(errno));
     double start = wb_now();
     errno = 0;
     int rc = conn_poll(&reader, 0.2);

@@ -71,7 +71,7 @@ WB_TEST(write_all_sends_4_mib_through_a_pipe)
     pid_t pid;
     int fd = start_writer(write_child, 4 * MIB, false, &pid);
     unsigned char *got = malloc(4 * MIB + 1);
-    ck_assert_ptr_nonnull(got);
+    ck_assert_msg(got != NULL, "test setup: malloc of 4 MiB failed");
     ssize_t n = wb_read_full(fd, got, 4 * MIB + 1);
     bool same = n == 4 * MIB && pattern_matches(got, 4 * MIB, 7);
     free(got);
@@ -89,7 +89,7 @@ WB_TEST(write_all_survives_signals)
     pid_t pid;
     int fd = start_writer(write_child, 16 * MIB, true, &pid);
     unsigned char *got = malloc(16 * MIB + 1);
-    ck_assert_ptr_nonnull(got);
+    ck_assert_msg(got != NULL, "test setup: malloc of 16 MiB failed");
     ssize_t n = wb_read_full(fd, got, 16 * MIB + 1);
     bool same = n == 16 * MIB && pattern_matches(got, 16 * MIB, 7);
     free(got);
@@ -106,12 +106,16 @@ WB_TEST(read_all_collects_small_chunks)
     pid_t pid;
     int fd = start_writer(chunked_write_child, 100000, false, &pid);
     unsigned char *got = malloc(100000);
-    ck_assert_ptr_nonnull(got);
+    ck_assert_msg(got != NULL, "test setup: malloc of 100000 bytes failed");
     ssize_t n = io_read_all(fd, got, 100000);
     bool same = n == 100000 && pattern_matches(got, 100000, 7);
     free(got);
     close(fd);
-    ck_assert_int_eq(wb_wait_exitcode(pid, 30), 0);
+    int code = wb_wait_exitcode(pid, 30);
+    ck_assert_msg(code == 0,
+                  "the child that writes 100000 bytes in chunks should exit with 0, exit "
+                  "code %d (1: one of its writes failed)",
+                  code);
     ck_assert_msg(n == 100000, "100000 bytes written in chunks of 1000: io_read_all returned "
                                "%zd (errno %s); a read returns what has arrived so far, "
                                "keep reading", n, n < 0 ? strerror(errno) : "-");
@@ -123,8 +127,9 @@ WB_TEST(read_all_survives_signals)
     pid_t pid;
     int fd = start_writer(write_child, 16 * MIB, false, &pid);
     unsigned char *got = malloc(16 * MIB);
-    ck_assert_ptr_nonnull(got);
-    ck_assert_int_eq(wb_signal_storm_start(0.0002), 0);
+    ck_assert_msg(got != NULL, "test setup: malloc of 16 MiB failed");
+    ck_assert_msg(wb_signal_storm_start(0.0002) == 0,
+                  "test setup: starting the signal storm failed: %s", strerror(errno));
     ssize_t n = io_read_all(fd, got, 16 * MIB);
     int saved = errno;
     long signals = wb_signal_storm_stop();

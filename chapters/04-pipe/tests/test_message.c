@@ -88,8 +88,11 @@ WB_TEST(messages_keep_their_boundaries)
     struct conn a, b;
     open_pipe(&a, &b, false);
     const char *texts[] = {"a", "", "bcd", "0123456789"};
-    for (int i = 0; i < 4; i++)
-        ck_assert_int_eq(conn_send(&b, texts[i], strlen(texts[i])), 0);
+    for (int i = 0; i < 4; i++) {
+        int sent = conn_send(&b, texts[i], strlen(texts[i]));
+        ck_assert_msg(sent == 0, "conn_send of \"%s\": expected 0, got %d (errno %s)", texts[i],
+                      sent, strerror(errno));
+    }
     for (int i = 0; i < 4; i++)
         expect_text(&a, texts[i]);
     conn_close(&a);
@@ -100,12 +103,25 @@ WB_TEST(received_message_ends_with_zero_byte)
 {
     struct conn a, b;
     open_pipe(&a, &b, true);
-    ck_assert_int_eq(conn_send(&a, "hello world", 5), 0);
-    ck_assert_int_eq(conn_send(&a, "", 0), 0);
+    int sent = conn_send(&a, "hello world", 5);
+    ck_assert_msg(sent == 0,
+                  "conn_send of the first 5 bytes of \"hello world\": expected 0, got %d "
+                  "(errno %s)",
+                  sent, strerror(errno));
+    sent = conn_send(&a, "", 0);
+    ck_assert_msg(sent == 0, "conn_send of an empty message: expected 0, got %d (errno %s)",
+                  sent, strerror(errno));
     void *msg, *empty;
     size_t len, empty_len;
-    ck_assert_int_eq(conn_recv(&b, &msg, &len), CONN_MESSAGE);
-    ck_assert_int_eq(conn_recv(&b, &empty, &empty_len), CONN_MESSAGE);
+    int got = conn_recv(&b, &msg, &len);
+    ck_assert_msg(got == CONN_MESSAGE,
+                  "conn_recv of the message \"hello\": expected CONN_MESSAGE (1), got %d "
+                  "(errno %s)",
+                  got, strerror(errno));
+    got = conn_recv(&b, &empty, &empty_len);
+    ck_assert_msg(got == CONN_MESSAGE,
+                  "conn_recv of an empty message: expected CONN_MESSAGE (1), got %d (errno %s)",
+                  got, strerror(errno));
     bool text = len == 5 && strcmp(msg, "hello") == 0;
     bool empty_text = empty != NULL && empty_len == 0 && ((char *)empty)[0] == '\0';
     free(msg);
@@ -121,7 +137,9 @@ WB_TEST(frame_is_big_endian_length_then_data)
 {
     struct conn a, b;
     open_pipe(&a, &b, false);
-    ck_assert_int_eq(conn_send(&b, "hello", 5), 0);
+    int sent = conn_send(&b, "hello", 5);
+    ck_assert_msg(sent == 0, "conn_send of \"hello\": expected 0, got %d (errno %s)", sent,
+                  strerror(errno));
     conn_close(&b);
     unsigned char raw[16];
     ssize_t n = wb_read_full(a.fd, raw, sizeof raw);
@@ -140,8 +158,11 @@ WB_TEST(recv_reads_a_frame_written_by_hand)
     open_pipe(&a, &b, true);
     unsigned char *data = pattern_new(258, 3);
     uint32_t header = htonl(258);
-    ck_assert_int_eq(wb_write_full(b.fd, &header, 4), 0);
-    ck_assert_int_eq(wb_write_full(b.fd, data, 258), 0);
+    ck_assert_msg(wb_write_full(b.fd, &header, 4) == 0,
+                  "test setup: writing a frame's header by hand failed: %s", strerror(errno));
+    ck_assert_msg(wb_write_full(b.fd, data, 258) == 0,
+                  "test setup: writing a frame's 258 data bytes by hand failed: %s",
+                  strerror(errno));
     free(data);
     void *msg;
     size_t len;
@@ -190,7 +211,8 @@ static void receive_big(bool duplex, bool storm)
     pid_t pid = wb_child_run(big_sender, &(struct sender){&writer, &reader, storm});
     conn_close(&writer);
     if (storm)
-        ck_assert_int_eq(wb_signal_storm_start(0.0002), 0);
+        ck_assert_msg(wb_signal_storm_start(0.0002) == 0,
+                      "test setup: starting the signal storm failed: %s", strerror(errno));
     int bad = -1, rc = 0;
     size_t len = 0;
     for (int i = 0; i < N_BIG && bad < 0; i++) {
@@ -282,7 +304,11 @@ WB_TEST(recv_reports_eof_after_all_messages)
         open_pipe(&reader, &writer, duplex);
         pid_t pid = wb_child_run(three_messages, &(struct ends){&writer, &reader});
         conn_close(&writer);
-        ck_assert_int_eq(wb_wait_exitcode(pid, 10), 0);
+        int code = wb_wait_exitcode(pid, 10);
+        ck_assert_msg(code == 0,
+                      "duplex=%d: the child that sends three messages should exit with 0, "
+                      "exit code %d (1: a conn_send failed)",
+                      duplex, code);
         expect_text(&reader, "one");
         expect_text(&reader, "two");
         expect_text(&reader, "three");
@@ -298,8 +324,10 @@ WB_TEST(recv_of_truncated_frame_is_eio)
     /* A header promising 100 bytes, then only 10 of them. */
     open_pipe(&a, &b, false);
     uint32_t header = htonl(100);
-    ck_assert_int_eq(wb_write_full(b.fd, &header, 4), 0);
-    ck_assert_int_eq(wb_write_full(b.fd, "0123456789", 10), 0);
+    ck_assert_msg(wb_write_full(b.fd, &header, 4) == 0,
+                  "test setup: writing a frame's header by hand failed: %s", strerror(errno));
+    ck_assert_msg(wb_write_full(b.fd, "0123456789", 10) == 0,
+                  "test setup: writing 10 data bytes by hand failed: %s", strerror(errno));
     conn_close(&b);
     void *msg = (void *)1;
     size_t len = 1;
@@ -309,7 +337,8 @@ WB_TEST(recv_of_truncated_frame_is_eio)
     conn_close(&a);
     /* Only half of a header. */
     open_pipe(&a, &b, false);
-    ck_assert_int_eq(wb_write_full(b.fd, "\0\0", 2), 0);
+    ck_assert_msg(wb_write_full(b.fd, "\0\0", 2) == 0,
+                  "test setup: writing half a header by hand failed: %s", strerror(errno));
     conn_close(&b);
     rc = conn_recv(&a, &msg, &len);
     expect_error(rc, msg, EIO, "end-of-file after 2 of the 4 header bytes");
@@ -394,11 +423,13 @@ WB_TEST(largest_message_is_not_too_large)
     unsigned long long used = address_space();
     ck_assert_msg(used > 0, "cannot read VmSize in /proc/self/status");
     struct rlimit old, low;
-    ck_assert_int_eq(getrlimit(RLIMIT_AS, &old), 0);
+    ck_assert_msg(getrlimit(RLIMIT_AS, &old) == 0, "test setup: getrlimit(RLIMIT_AS) failed: %s",
+                  strerror(errno));
     low = (struct rlimit){(rlim_t)(used + 1024ULL * MIB), old.rlim_max};
     if (old.rlim_cur != RLIM_INFINITY && old.rlim_cur < low.rlim_cur)
         low.rlim_cur = old.rlim_cur;
-    ck_assert_int_eq(setrlimit(RLIMIT_AS, &low), 0);
+    ck_assert_msg(setrlimit(RLIMIT_AS, &low) == 0, "test setup: setrlimit(RLIMIT_AS) failed: %s",
+                  strerror(errno));
     errno = 0;
     int rc = conn_send(&w, buf, CONN_MAX_MESSAGE);
     int err = errno;

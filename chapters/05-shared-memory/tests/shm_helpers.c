@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -58,7 +59,11 @@ enum locked_run run_while_locked(pthread_mutex_t *lock, int (*fn)(void *), void 
 {
     int done[2];
     wb_pipe(done);
-    ck_assert_int_eq(pthread_mutex_lock(lock), 0);
+    int rc = pthread_mutex_lock(lock);
+    ck_assert_msg(rc == 0,
+                  "locking the lock in the test process, before the child starts: "
+                  "pthread_mutex_lock returned %d (%s), expected 0",
+                  rc, strerror(rc));
     pid_t pid = wb_child_run(call_then_report, &(struct watched){fn, arg, done[1]});
     close(done[1]);
     double deadline = wb_now() + 20;
@@ -72,7 +77,11 @@ enum locked_run run_while_locked(pthread_mutex_t *lock, int (*fn)(void *), void 
         }
         wb_sleep(0.001);
     }
-    ck_assert_int_eq(pthread_mutex_unlock(lock), 0);
+    rc = pthread_mutex_unlock(lock);
+    ck_assert_msg(rc == 0,
+                  "releasing the lock the test process holds: pthread_mutex_unlock returned "
+                  "%d (%s), expected 0",
+                  rc, strerror(rc));
     int code = wb_wait_exitcode(pid, 20);
     close(done[0]);
     if (!blocked)

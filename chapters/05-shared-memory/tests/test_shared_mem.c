@@ -32,11 +32,17 @@ WB_TEST(map_is_shared_with_children)
 {
     enum { N = 4 };
     int *slots = map(N * sizeof(int));
-    for (int i = 0; i < N; i++)
-        ck_assert_int_eq(in_child(write_slot, &(struct slot){slots, i}), 0);
+    for (int i = 0; i < N; i++) {
+        int code = in_child(write_slot, &(struct slot){slots, i});
+        ck_assert_msg(code == 0, "child %d writing into the shared memory should exit with 0, "
+                      "exit code %d",
+                      i, code);
+    }
     int seen[N];
     memcpy(seen, slots, sizeof seen);
-    ck_assert_int_eq(shm_unmap(slots, N * sizeof(int)), 0);
+    int rc = shm_unmap(slots, N * sizeof(int));
+    ck_assert_msg(rc == 0, "shm_unmap of a mapping from shm_map: expected 0, got %d (errno %s)",
+                  rc, strerror(errno));
     for (int i = 0; i < N; i++)
         ck_assert_msg(seen[i] == 11 * (i + 1), "child %d wrote %d into the shared memory, the "
                       "parent sees %d: map it MAP_SHARED, not MAP_PRIVATE", i, 11 * (i + 1),
@@ -53,7 +59,10 @@ WB_TEST(map_is_zero_filled_shared_and_page_aligned)
     bool aligned = (uintptr_t)p % (uintptr_t)sysconf(_SC_PAGESIZE) == 0;
     bool shared = is_shared_mapping(p);
     p[size - 1] = 1; /* writable to its last byte */
-    ck_assert_int_eq(shm_unmap(p, size), 0);
+    int rc = shm_unmap(p, size);
+    ck_assert_msg(rc == 0,
+                  "shm_unmap of a 10000-byte mapping from shm_map: expected 0, got %d (errno %s)",
+                  rc, strerror(errno));
     ck_assert_msg(nonzero == 0, "%zu of %zu bytes of a new mapping are not zero", nonzero,
                   size);
     ck_assert_msg(aligned, "the address %p is not on a page boundary", (void *)p);
@@ -99,7 +108,10 @@ WB_TEST(unmap_bad_arguments_is_einval)
     ck_assert_msg(rc == -1 && errno == EINVAL, "shm_unmap(p, 0): got %d (errno %s), expected "
                   "-1 with EINVAL", rc, strerror(errno));
     ck_assert_msg(is_mapped(p), "a refused shm_unmap unmapped the memory");
-    ck_assert_int_eq(shm_unmap(p, 4096), 0);
+    rc = shm_unmap(p, 4096);
+    ck_assert_msg(rc == 0,
+                  "shm_unmap(p, 4096) after the refused calls: expected 0, got %d (errno %s)",
+                  rc, strerror(errno));
 }
 
 static int lock_then_report(void *arg)
@@ -115,9 +127,15 @@ WB_TEST(lock_is_shared_across_processes)
     pthread_mutex_t *m = map(sizeof *m);
     int rc = shm_lock_init(m);
     ck_assert_msg(rc == 0, "shm_lock_init returned %d (%s)", rc, strerror(rc));
-    ck_assert_int_eq(pthread_mutex_lock(m), 0);
+    rc = pthread_mutex_lock(m);
+    ck_assert_msg(rc == 0,
+                  "pthread_mutex_lock of a lock set up by shm_lock_init: expected 0, got %d (%s)",
+                  rc, strerror(rc));
     int busy = in_child(try_lock_child, m);
-    ck_assert_int_eq(pthread_mutex_unlock(m), 0);
+    rc = pthread_mutex_unlock(m);
+    ck_assert_msg(rc == 0, "pthread_mutex_unlock of the lock the parent holds: expected 0, got "
+                  "%d (%s)",
+                  rc, strerror(rc));
     int free_again = in_child(try_lock_child, m);
     enum locked_run run = run_while_locked(m, lock_then_report, m);
     pthread_mutex_destroy(m);
@@ -134,7 +152,8 @@ WB_TEST(lock_is_shared_across_processes)
 WB_TEST(lock_is_recursive)
 {
     pthread_mutex_t *m = map(sizeof *m);
-    ck_assert_int_eq(shm_lock_init(m), 0);
+    int rc = shm_lock_init(m);
+    ck_assert_msg(rc == 0, "shm_lock_init returned %d (%s), expected 0", rc, strerror(rc));
     int first = pthread_mutex_trylock(m), second = pthread_mutex_trylock(m);
     int unlock1 = pthread_mutex_unlock(m), unlock2 = pthread_mutex_unlock(m);
     int extra = pthread_mutex_unlock(m);

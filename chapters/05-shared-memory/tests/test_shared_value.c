@@ -96,7 +96,11 @@ WB_TEST(synchronized_value_has_a_process_shared_lock)
     struct shm_value *v = value('i', NULL, true);
     pthread_mutex_t *lock = shm_value_get_lock(v);
     ck_assert_msg(lock != NULL, "shm_value_get_lock of a synchronized value returned NULL");
-    ck_assert_int_eq(pthread_mutex_lock(lock), 0);
+    int rc = pthread_mutex_lock(lock);
+    ck_assert_msg(rc == 0,
+                  "pthread_mutex_lock of the lock from shm_value_get_lock: expected 0, got %d "
+                  "(%s)",
+                  rc, strerror(rc));
     int busy = in_child(try_lock_child, lock);
     pthread_mutex_unlock(lock);
     shm_value_free(v);
@@ -137,8 +141,12 @@ WB_TEST(value_lock_allows_get_and_set_inside)
 {
     struct shm_value *v = value('l', NULL, true);
     pthread_mutex_t *lock = shm_value_get_lock(v);
-    ck_assert_ptr_nonnull(lock);
-    ck_assert_int_eq(pthread_mutex_lock(lock), 0);
+    ck_assert_msg(lock != NULL, "shm_value_get_lock of a synchronized value returned NULL");
+    int locked = pthread_mutex_lock(lock);
+    ck_assert_msg(locked == 0,
+                  "pthread_mutex_lock of the lock from shm_value_get_lock: expected 0, got %d "
+                  "(%s)",
+                  locked, strerror(locked));
     long x = 5;
     /* with v.get_lock(): v.value += 5 -- get and set take the lock again. */
     int rc = shm_value_get(v, &x) | shm_value_set(v, &(long){x + 5});

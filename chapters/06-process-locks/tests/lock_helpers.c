@@ -1,6 +1,7 @@
 /* lock_helpers.c - what the chapter 06 tests share: holders, watchers, signals. */
 #include "lock_helpers.h"
 
+#include <errno.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -49,7 +50,9 @@ struct holder holder_start(int (*take)(void *), int (*give)(void *), void *arg)
 
 int holder_finish(struct holder *h)
 {
-    ck_assert_int_eq(wb_write_full(h->told_fd, "g", 1), 0);
+    ck_assert_msg(wb_write_full(h->told_fd, "g", 1) == 0,
+                  "test setup: telling the child that holds to go on failed: %s",
+                  strerror(errno));
     close(h->told_fd);
     close(h->holding_fd);
     return wb_wait_exitcode(h->pid, 20);

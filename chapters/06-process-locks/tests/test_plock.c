@@ -50,9 +50,14 @@ WB_TEST(lock_acquire_and_release)
 WB_TEST(lock_excludes_other_processes)
 {
     struct plock *l = new_lock();
-    ck_assert_int_eq(plock_acquire(l, true, -1), 1);
+    int acquired = plock_acquire(l, true, -1);
+    ck_assert_msg(acquired == 1, "acquire() of a new lock: expected 1, got %d (errno %s)",
+                  acquired, strerror(errno));
     int while_held = wb_wait_exitcode(wb_child_run(try_once, l), 10);
-    ck_assert_int_eq(plock_release(l), 0);
+    int released = plock_release(l);
+    ck_assert_msg(released == 0,
+                  "release() of the lock the parent holds: expected 0, got %d (errno %s)",
+                  released, strerror(errno));
     int after = wb_wait_exitcode(wb_child_run(try_once, l), 10);
     plock_free(l);
     ck_assert_msg(while_held == 0, "while the parent holds the lock, a child's "
@@ -72,7 +77,9 @@ static int take_and_give(void *arg)
 WB_TEST(lock_acquire_waits_until_released)
 {
     struct plock *l = new_lock();
-    ck_assert_int_eq(plock_acquire(l, true, -1), 1);
+    int acquired = plock_acquire(l, true, -1);
+    ck_assert_msg(acquired == 1, "acquire() of a new lock: expected 1, got %d (errno %s)",
+                  acquired, strerror(errno));
     int verdict = sleeps_until_released(take_and_give, give, l);
     plock_free(l);
     ck_assert_msg(verdict != 1, "a child's acquire() returned while the parent held the lock: "
@@ -118,7 +125,11 @@ WB_TEST(release_of_unheld_lock_is_eperm)
     errno = 0;
     int rc = plock_release(l);
     int saved = errno;
-    ck_assert_int_eq(plock_acquire(l, true, -1), 1);
+    int acquired = plock_acquire(l, true, -1);
+    ck_assert_msg(acquired == 1,
+                  "acquire() of a lock nobody holds, after a refused release(): expected 1, "
+                  "got %d (errno %s)",
+                  acquired, strerror(errno));
     int child = wb_wait_exitcode(wb_child_run(release_in_child, l), 10);
     int mine = plock_release(l);
     plock_free(l);
@@ -133,7 +144,9 @@ WB_TEST(release_of_unheld_lock_is_eperm)
 WB_TEST(acquire_by_the_holder_is_edeadlk)
 {
     struct plock *l = new_lock();
-    ck_assert_int_eq(plock_acquire(l, true, -1), 1);
+    int acquired = plock_acquire(l, true, -1);
+    ck_assert_msg(acquired == 1, "acquire() of a new lock: expected 1, got %d (errno %s)",
+                  acquired, strerror(errno));
     errno = 0;
     int again = plock_acquire(l, true, -1);
     int again_errno = errno;

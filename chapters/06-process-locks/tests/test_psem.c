@@ -105,7 +105,8 @@ WB_TEST(semaphore_acquire_times_out)
 WB_TEST(semaphore_timeout_survives_signals)
 {
     struct psem *s = new_sem(0);
-    ck_assert_int_eq(wb_signal_storm_start(0.001), 0);
+    ck_assert_msg(wb_signal_storm_start(0.001) == 0,
+                  "test setup: starting the signal storm failed: %s", strerror(errno));
     double start = wb_now();
     errno = 0;
     int rc = psem_acquire(s, true, 0.2);

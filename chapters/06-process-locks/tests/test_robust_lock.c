@@ -61,14 +61,21 @@ static void expect_recovery(struct robust_lock *l, const char *how)
     rc = robust_lock_acquire(l);
     ck_assert_msg(rc == ROBUST_ACQUIRED, "once made consistent, the lock should work normally: "
                   "acquire gave %d", rc);
-    ck_assert_int_eq(robust_lock_release(l), 0);
+    rc = robust_lock_release(l);
+    ck_assert_msg(rc == 0, "once made consistent, release of the lock: expected 0, got %d "
+                  "(errno %s)",
+                  rc, strerror(errno));
 }
 
 WB_TEST(owner_that_exits_holding_is_reported)
 {
     struct robust_lock *l = new_lock();
     struct holder h = holder_start(take, NULL, l); /* give NULL: ends holding the lock */
-    ck_assert_int_eq(holder_finish(&h), 0);
+    int code = holder_finish(&h);
+    ck_assert_msg(code == 0,
+                  "the child that took the lock and ended holding it should exit with 0, "
+                  "exit code %d",
+                  code);
     expect_recovery(l, "ended");
     robust_lock_free(l);
 }
@@ -124,7 +131,11 @@ WB_TEST(release_without_consistent_makes_lock_unrecoverable)
 {
     struct robust_lock *l = new_lock();
     struct holder h = holder_start(take, NULL, l);
-    ck_assert_int_eq(holder_finish(&h), 0);
+    int code = holder_finish(&h);
+    ck_assert_msg(code == 0,
+                  "the child that took the lock and ended holding it should exit with 0, "
+                  "exit code %d",
+                  code);
     int died = robust_lock_acquire(l);
     int released = robust_lock_release(l); /* no robust_lock_consistent: given up */
     errno = 0;
@@ -141,7 +152,10 @@ WB_TEST(release_without_consistent_makes_lock_unrecoverable)
 WB_TEST(consistent_without_owner_death_is_einval)
 {
     struct robust_lock *l = new_lock();
-    ck_assert_int_eq(robust_lock_acquire(l), ROBUST_ACQUIRED);
+    int acquired = robust_lock_acquire(l);
+    ck_assert_msg(acquired == ROBUST_ACQUIRED,
+                  "acquire of a new lock: expected ROBUST_ACQUIRED (0), got %d (errno %s)",
+                  acquired, strerror(errno));
     errno = 0;
     int rc = robust_lock_consistent(l);
     int saved = errno;

@@ -3,10 +3,13 @@
  *    define (every exported name is declared; every function and variable a header
  *    declares is exported), and none takes a name of the runner's libraries;
  *  - every C library function a lesson (README.md) or a header mentions is allowed in
- *    that chapter, or forbidden with a reason.
+ *    that chapter, or forbidden with a reason;
+ *  - the Check tests of the chapters listed in chapters_with_worded_assertions have no
+ *    bare assertion: each says in words what was expected and what happened.
  * Runs from the workbook's root, with gcc (its -aux-info lists the declarations). */
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <libconfig.h>
 #include <stdlib.h>
 #include <string.h>
@@ -435,6 +438,151 @@ START_TEST(lessons_mention_only_allowed_or_forbidden_functions)
 }
 END_TEST
 
+/* ---- assertion messages ---- */
+
+/* The chapters whose tests (chapters/NN-topic/tests/, their .c files and the helpers
+ * they share) word every assertion: ck_assert_msg(cond, "what the call was, what was
+ * expected, what happened", values...), never a bare ck_assert(cond) or
+ * ck_assert_int_eq(a, b), whose report ("Assertion 'x == 0' failed: x == -1, 0 == 0")
+ * a student cannot act on. The other chapters (07-process-pool .. 12-thread-pool) still
+ * have bare assertions: each joins this list once its tests are converted. */
+static const char *const chapters_with_worded_assertions[] = {
+    "01-fork", "02-process", "03-queue", "04-pipe", "05-shared-memory", "06-process-locks",
+    NULL};
+
+/* Blanks out, in place, comments, string literals and character literals (newlines
+ * stay, so line numbers do): what is left is code. */
+static void blank_comments_and_literals(char *text)
+{
+    char *p = text;
+    while (*p) {
+        if (p[0] == '/' && p[1] == '*') {
+            p[0] = p[1] = ' ';
+            for (p += 2; *p && !(p[0] == '*' && p[1] == '/'); p++)
+                if (*p != '\n')
+                    *p = ' ';
+            if (*p) {
+                p[0] = p[1] = ' ';
+                p += 2;
+            }
+        } else if (p[0] == '/' && p[1] == '/') {
+            while (*p && *p != '\n')
+                *p++ = ' ';
+        } else if (*p == '"' || *p == '\'') {
+            char quote = *p++;
+            while (*p && *p != quote && *p != '\n') {
+                if (*p == '\\' && p[1] && p[1] != '\n')
+                    *p++ = ' ';
+                *p++ = ' ';
+            }
+            if (*p == quote)
+                p++;
+        } else {
+            p++;
+        }
+    }
+}
+
+/* A Check macro that fails without a message: ck_assert, ck_assert_<type>_<op>
+ * (ck_assert_int_eq, ck_assert_ptr_nonnull, ck_assert_str_eq, ...) and ck_abort; not
+ * ck_assert_msg nor ck_abort_msg. */
+static bool is_bare_assertion(const char *name, size_t len)
+{
+    if (len == strlen("ck_assert") && strncmp(name, "ck_assert", len) == 0)
+        return true;
+    if (len == strlen("ck_abort") && strncmp(name, "ck_abort", len) == 0)
+        return true;
+    return len > strlen("ck_assert_") && strncmp(name, "ck_assert_", 10) == 0 &&
+           !(len == strlen("ck_assert_msg") && strncmp(name, "ck_assert_msg", len) == 0);
+}
+
+/* Appends "file:line: name(...)" to *bad for each bare assertion called in text. */
+static void find_bare_assertions(const char *file, const char *text, char **bad)
+{
+    char *code = xstrdup(text);
+    blank_comments_and_literals(code);
+    int line = 1;
+    for (const char *p = code; *p; p++) {
+        if (*p == '\n')
+            line++;
+        if (!ident(*p) || (p > code && ident(p[-1])))
+            continue;
+        size_t len = 0;
+        while (ident(p[len]))
+            len++;
+        const char *after = p + len;
+        while (*after == ' ' || *after == '\t')
+            after++;
+        if (*after == '(' && is_bare_assertion(p, len)) {
+            char *where = xasprintf("%s:%d", file, line);
+            char *name = xasprintf("%.*s", (int)len, p);
+            append(bad, "%s: %s(...) has no message\n", where, name);
+            free(name);
+            free(where);
+        }
+        p += len - 1;
+    }
+    free(code);
+}
+
+START_TEST(bare_assertions_are_found_outside_comments_and_strings)
+{
+    const char *text = "/* ck_assert(x) in a comment */\n"
+                       "    ck_assert_int_eq(f(), 0);\n"
+                       "    ck_assert_msg(x == 0, \"not ck_assert(x) but %d\", x); // ck_assert(y)\n"
+                       "    ck_abort_msg(\"ck_assert_ptr_null(p)\");\n"
+                       "    my_ck_assert(x); ck_assert_msgs; '(';\n"
+                       "    ck_assert (done);\n"
+                       "    ck_assert_ptr_nonnull(p); ck_abort();\n";
+    char *bad = xstrdup("");
+    find_bare_assertions("t.c", text, &bad);
+    ck_assert_msg(strcmp(bad, "t.c:2: ck_assert_int_eq(...) has no message\n"
+                              "t.c:6: ck_assert(...) has no message\n"
+                              "t.c:7: ck_assert_ptr_nonnull(...) has no message\n"
+                              "t.c:7: ck_abort(...) has no message\n") == 0,
+                  "expected the bare assertions of lines 2, 6 and 7 (7 twice), found:\n%s", bad);
+    free(bad);
+}
+END_TEST
+
+START_TEST(listed_chapters_word_every_assertion)
+{
+    char *bad = xstrdup("");
+    for (const char *const *ch = chapters_with_worded_assertions; *ch; ch++) {
+        char *dir = xasprintf("chapters/%s/tests", *ch);
+        struct dirent **e;
+        int count = scandir(dir, &e, NULL, alphasort);
+        ck_assert_msg(count >= 0, "cannot list %s (run from the workbook's root): %s", dir,
+                      strerror(errno));
+        int tests = 0;
+        for (int i = 0; i < count; i++) {
+            const char *name = e[i]->d_name;
+            size_t len = strlen(name);
+            bool source = len > 2 && name[len - 2] == '.';
+            if (source && (name[len - 1] == 'c' || name[len - 1] == 'h')) {
+                char *path = path_join(dir, name);
+                char *text = read_text_file(path, 1 << 20);
+                ck_assert_msg(text != NULL, "cannot read %s", path);
+                find_bare_assertions(path, text, &bad);
+                tests += name[len - 1] == 'c';
+                free(text);
+                free(path);
+            }
+            free(e[i]);
+        }
+        free(e);
+        ck_assert_msg(tests > 0, "%s has no .c file: is chapters_with_worded_assertions out of "
+                      "date?", dir);
+        free(dir);
+    }
+    ck_assert_msg(bad[0] == '\0',
+                  "assertions without a message: write ck_assert_msg(cond, \"what the call "
+                  "was: expected X, got Y\", ...) instead\n%.3000s",
+                  bad);
+    free(bad);
+}
+END_TEST
+
 Suite *workbook_suite(void)
 {
     Suite *s = suite_create("workbook");
@@ -443,6 +591,8 @@ Suite *workbook_suite(void)
     tcase_add_test(tc, every_test_exercises_a_student_file);
     tcase_add_test(tc, exports_are_what_the_headers_declare);
     tcase_add_test(tc, lessons_mention_only_allowed_or_forbidden_functions);
+    tcase_add_test(tc, bare_assertions_are_found_outside_comments_and_strings);
+    tcase_add_test(tc, listed_chapters_word_every_assertion);
     suite_add_tcase(s, tc);
     return s;
 }
