@@ -508,41 +508,52 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
     return rc;
 }
 
+/* A build of one chapter after build_chapter: its folder, log, sandbox and deadline. */
+struct later_build {
+    char *work, *log;
+    struct stage_sandbox box;
+    struct build bd;
+};
+
+static void later_build_open(struct later_build *l, const struct grade_config *cfg,
+                             const struct chapter *ch)
+{
+    l->work = path_join(cfg->workdir, ch->id);
+    l->log = path_join(l->work, "logs/compile.log");
+    l->bd = start_build(cfg, l->work, l->log, &l->box);
+}
+
+/* Ends it; rc < 0 fails every test with the build's reason. Returns rc. */
+static int later_build_close(struct later_build *l, int rc, struct chapter_result *r)
+{
+    if (rc < 0)
+        fail_build(r);
+    stage_sandbox_free(&l->box);
+    free(l->log);
+    free(l->work);
+    return rc;
+}
+
 int build_with_skeletons(const struct grade_config *cfg, const struct chapter *ch,
                          const bool *use_skeleton, struct chapter_result *r)
 {
-    char *work = path_join(cfg->workdir, ch->id);
-    char *log = path_join(work, "logs/compile.log");
-    struct stage_sandbox box;
-    struct build bd = start_build(cfg, work, log, &box);
+    struct later_build l;
+    later_build_open(&l, cfg, ch);
     int rc = 0;
     for (size_t i = 0; rc == 0 && i < ch->n_student_files; i++) {
         if (!use_skeleton[i])
             continue;
         char *obj = build_object_path(ch->student_files[i]);
-        rc = compile_skeleton(&bd, ch, ch->student_files[i], obj, r);
+        rc = compile_skeleton(&l.bd, ch, ch->student_files[i], obj, r);
         free(obj);
     }
-    if (rc < 0)
-        fail_build(r);
-    stage_sandbox_free(&box);
-    free(log);
-    free(work);
-    return rc;
+    return later_build_close(&l, rc, r);
 }
 
 int build_relink(const struct grade_config *cfg, const struct chapter *ch,
                  struct chapter_result *r)
 {
-    char *work = path_join(cfg->workdir, ch->id);
-    char *log = path_join(work, "logs/compile.log");
-    struct stage_sandbox box;
-    struct build bd = start_build(cfg, work, log, &box);
-    int rc = link_runner(&bd, ch, r);
-    if (rc < 0)
-        fail_build(r);
-    stage_sandbox_free(&box);
-    free(log);
-    free(work);
-    return rc;
+    struct later_build l;
+    later_build_open(&l, cfg, ch);
+    return later_build_close(&l, link_runner(&l.bd, ch, r), r);
 }
