@@ -325,3 +325,72 @@ bool wb_sem_wait_for(sem_t *sem, double timeout_s)
         continue;
     return rc == 0;
 }
+
+struct together {
+    sem_t *gate;
+    void *(*fn)(void *);
+    void *arg;
+};
+
+static void *start_together(void *arg)
+{
+    struct together *t = arg;
+    wb_sem_wait_for(t->gate, 10);
+    return t->fn(t->arg);
+}
+
+void wb_run_together(int n, void *(*const *fns)(void *), void *const *args)
+{
+    enum { MAX = 8 };
+    ck_assert_msg(n <= MAX, "wb_run_together: at most %d threads, not %d", MAX, n);
+    sem_t gate;
+    sem_init(&gate, 0, 0);
+    struct together t[MAX];
+    pthread_t tids[MAX];
+    for (int i = 0; i < n; i++) {
+        t[i] = (struct together){&gate, fns[i], args[i]};
+        tids[i] = wb_thread_start(start_together, &t[i]);
+    }
+    for (int i = 0; i < n; i++)
+        sem_post(&gate);
+    for (int i = 0; i < n; i++)
+        wb_thread_join(tids[i]);
+    sem_destroy(&gate);
+}
+
+char wb_thread_state(pid_t tid)
+{
+    char path[64], buf[512];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+    FILE *f = fopen(path, "r");
+    if (f == NULL)
+        return 0;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    char *paren = strrchr(buf, ')'); /* the name may hold spaces: the state follows ")" */
+    return paren != NULL && paren[1] == ' ' ? paren[2] : 0;
+}
+
+bool wb_wait_others_asleep(double timeout_s)
+{
+    double deadline = wb_now() + timeout_s;
+    for (;;) {
+        DIR *dir = opendir("/proc/self/task");
+        ck_assert_msg(dir != NULL, "cannot open /proc/self/task");
+        bool all = true;
+        struct dirent *e;
+        while ((e = readdir(dir)) != NULL && all) {
+            if (e->d_name[0] == '.' || atoi(e->d_name) == gettid())
+                continue;
+            char state = wb_thread_state(atoi(e->d_name));
+            all = state == 'S' || state == 0;
+        }
+        closedir(dir);
+        if (all)
+            return true;
+        if (wb_now() > deadline)
+            return false;
+        wb_sleep(0.001);
+    }
+}

@@ -137,4 +137,20 @@ double wb_now(void);
 /* Sleeps for seconds (fractions allowed), resuming after signals. */
 void wb_sleep(double seconds);
 
+/* Runs fns[i](args[i]) for i < n (at most 8), each in a thread of its own, all at once
+ * (they wait at a gate that opens once every thread exists), and joins them. The
+ * threads share nothing else: each records what it saw in its own arg, read after the
+ * join. When each thread calls one function of the code under test, only that code
+ * orders the threads, and a function that skips its mutex is a race helgrind reports,
+ * whatever the run's interleaving. */
+void wb_run_together(int n, void *(*const *fns)(void *), void *const *args);
+
+/* The state letter of one of the process's threads ('R', 'S', ... as in
+ * /proc/self/task/TID/stat), or 0 once it is gone. */
+char wb_thread_state(pid_t tid);
+
+/* Waits until every other thread of the process is asleep (state S in /proc), for at
+ * most timeout_s seconds; false when they were not by then. */
+bool wb_wait_others_asleep(double timeout_s);
+
 #endif

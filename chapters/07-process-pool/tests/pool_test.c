@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 int t_log[2] = {-1, -1};
@@ -119,6 +120,20 @@ long t_square_or_die(long x)
 long t_exit(long code)
 {
     _exit((int)code);
+}
+
+long t_nap(long ms)
+{
+    struct timespec left = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&left, &left) < 0 && errno == EINTR)
+        continue;
+    return ms;
+}
+
+long t_nap_then_die(long ms)
+{
+    t_nap(ms);
+    return t_segfault(ms);
 }
 
 long t_gated(long gate)

@@ -55,6 +55,9 @@ long t_segfault(long x);       /* dies of SIGSEGV */
 long t_exit(long code);        /* ends its process with _exit(code) */
 long t_square_or_die(long x);  /* x * x, but dies of SIGSEGV when x is negative */
 long t_gated(long gate);       /* logs start, waits on gate, logs end; returns 100 + gate */
+long t_nap(long ms);           /* sleeps ms milliseconds (signals do not cut it short);
+                                * returns ms */
+long t_nap_then_die(long ms);  /* sleeps ms milliseconds, then dies of SIGSEGV */
 long t_logged(long x);         /* logs start and end; returns x */
 long t_chain(long i);          /* waits for gate i unless i is the last of T_CHAIN, logs
                                 * end, opens gate i - 1; returns 100 + i */

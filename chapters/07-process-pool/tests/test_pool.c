@@ -1,6 +1,9 @@
 /* test_pool.c - pins pool.h: create, close, join, terminate, destroy. */
+#include <dirent.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -174,24 +177,100 @@ WB_TEST(destroy_ends_workers_of_unjoined_pool)
     check_all_reaped(pids, 2, "pool_destroy");
 }
 
+/* Descriptors are counted in full (every open one, wherever it is), before and after:
+ * a leaked pipe end is a high number, which the lowest free descriptor does not show. */
 WB_TEST(no_descriptor_leaked)
 {
-    int before = dup(0);
-    close(before);
+    int before = wb_count_fds();
     for (int round = 0; round < 3; round++) {
         struct pool *pool = t_create(3);
+        int with_workers = wb_count_fds();
         long value;
         ck_assert_int_eq(POOL(pool_apply(pool, t_square, 2, &value)), 0);
+        if (round == 1) { /* a worker dies and is replaced: its pipes go with it */
+            ck_assert_int_eq(POOL(pool_apply(pool, t_segfault, 0, &value)), -1);
+            ck_assert_int_eq(POOL(pool_apply(pool, t_square, 3, &value)), 0);
+            int replaced = wb_count_fds();
+            ck_assert_msg(replaced == with_workers,
+                          "after a worker died and was replaced the caller has %d descriptors "
+                          "open, %d before: close the dead worker's pipe ends",
+                          replaced, with_workers);
+        }
         if (round == 0) {
             pool_close(pool);
-            POOL(pool_join(pool));
+            ck_assert_int_eq(POOL(pool_join(pool)), 0);
+            int joined = wb_count_fds();
+            ck_assert_msg(joined == before,
+                          "after close and join the caller has %d descriptors open, %d before "
+                          "pool_create: join closes both pipe ends of every worker",
+                          joined, before);
+        }
+        if (round == 2) {
+            ck_assert_int_eq(POOL(pool_terminate(pool)), 0);
+            int terminated = wb_count_fds();
+            ck_assert_msg(terminated == before,
+                          "after terminate the caller has %d descriptors open, %d before "
+                          "pool_create: terminate closes both pipe ends of every worker",
+                          terminated, before);
         }
         pool_destroy(pool);
+        int after = wb_count_fds();
+        ck_assert_msg(after == before,
+                      "file descriptors leak: %d were open before pool_create, %d after "
+                      "pool_destroy (round %d): close the parent's pipe ends when a worker "
+                      "ends", before, after, round);
     }
-    int after = dup(0);
-    close(after);
-    ck_assert_msg(after == before,
-                  "file descriptors leak: the lowest free one was %d, now %d (close the "
-                  "parent's pipe ends when a worker ends)",
-                  before, after);
+}
+
+/* Sets the descriptor limit so that exactly `room` more descriptors can be opened (the
+ * lowest free numbers are used first); returns the limit to restore. */
+static struct rlimit leave_room_for(int room)
+{
+    enum { MAX_FD = 4096 };
+    static bool open_fd[MAX_FD];
+    memset(open_fd, 0, sizeof open_fd);
+    DIR *dir = opendir("/proc/self/fd");
+    ck_assert_ptr_nonnull(dir);
+    int own = dirfd(dir);
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        int fd = atoi(e->d_name);
+        if (e->d_name[0] != '.' && fd != own && fd < MAX_FD)
+            open_fd[fd] = true;
+    }
+    closedir(dir);
+    int limit = 0;
+    for (int free_seen = 0; free_seen < room; limit++)
+        free_seen += !open_fd[limit];
+    struct rlimit old, tight;
+    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+    tight = old;
+    tight.rlim_cur = (rlim_t)limit;
+    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &tight), 0);
+    return old;
+}
+
+/* Room for 5 descriptors: the first worker's two pipes fit (4), it keeps 2, and the
+ * second worker's second pipe does not fit. */
+WB_TEST(create_that_runs_out_of_descriptors_cleans_up)
+{
+    int before = wb_count_fds();
+    struct rlimit old = leave_room_for(5);
+    errno = 0;
+    struct pool *pool = POOL(pool_create(3));
+    int err = errno;
+    setrlimit(RLIMIT_NOFILE, &old);
+    int after = wb_count_fds();
+    errno = 0;
+    pid_t left = waitpid(-1, NULL, WNOHANG);
+    int wait_err = errno;
+    ck_assert_msg(pool == NULL && err == EMFILE,
+                  "pool_create(3) with room for 5 more descriptors: got %p (errno %s), "
+                  "expected NULL with errno EMFILE (the error of pipe)", (void *)pool,
+                  strerror(err));
+    ck_assert_msg(after == before, "%d descriptors were open before the failed pool_create, "
+                  "%d after: close the pipes of the workers started and the pipe made "
+                  "before the one that failed", before, after);
+    ck_assert_msg(left < 0 && wait_err == ECHILD, "a failed pool_create left a child "
+                  "(pid %d) unreaped: end and reap the workers already started", (int)left);
 }

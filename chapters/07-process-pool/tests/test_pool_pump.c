@@ -1,5 +1,6 @@
 /* test_pool_pump.c - pins dispatching and crash handling (pool_dispatch, pool_pump). */
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -134,5 +135,75 @@ WB_TEST(replaced_worker_holds_only_its_own_pipe_ends)
     for (int i = 0; i < 3; i++) /* replace workers a few times */
         ck_assert_int_eq(POOL(pool_apply(pool, t_segfault, 0, &value)), -1);
     t_check_pool_fds(pool);
+    pool_destroy(pool);
+}
+
+/* Signals interrupt the parent's blocking calls (poll, read, waitpid) with EINTR all
+ * the time here: each must be retried, and an end-of-file must still be told from an
+ * interrupted read (errno is left at EINTR by the interrupted calls before it). */
+WB_TEST(pool_works_through_a_storm_of_signals)
+{
+    struct pool *pool = t_create(2);
+    ck_assert_int_eq(wb_signal_storm_start(0.001), 0);
+    long value = -1;
+    int rc = POOL(pool_apply(pool, t_nap, 50, &value));
+    int rc_err = errno;
+    struct pool_result *dies = POOL(pool_apply_async(pool, t_nap_then_die, 50));
+    long died = 0;
+    int died_rc = dies ? POOL(pool_result_get(dies, 20, &died)) : -2;
+    int died_err = errno;
+    long args[4] = {10, 20, 30, 40}, values[4] = {0};
+    int map_rc = POOL(pool_map(pool, t_nap, args, 4, values));
+    struct pool_result *slow = POOL(pool_apply_async(pool, t_nap, 1000));
+    long slow_value = 0;
+    int slow_rc = slow ? POOL(pool_result_get(slow, 0.1, &slow_value)) : -2;
+    int slow_err = errno;
+    long signals = wb_signal_storm_stop();
+    ck_assert_msg(signals > 0, "no signal arrived during the test");
+    ck_assert_msg(rc == 0 && value == 50, "apply of a 50 ms task under a storm of signals: %d "
+                  "(errno %s) with value %ld, expected 0 and 50: retry calls that fail with "
+                  "EINTR", rc, strerror(rc_err), value);
+    ck_assert_msg(died_rc == -1 && died_err == ECHILD,
+                  "a worker that died under a storm of signals: get returned %d (errno %s), "
+                  "expected -1 with ECHILD: an end-of-file is not an interrupted read",
+                  died_rc, strerror(died_err));
+    ck_assert_msg(map_rc == 0 && values[0] == 10 && values[3] == 40,
+                  "map under a storm of signals: %d, values %ld..%ld", map_rc, values[0],
+                  values[3]);
+    ck_assert_msg(slow_rc == -1 && slow_err == ETIMEDOUT,
+                  "get(timeout 0.1) of a 1 s task under a storm of signals: %d (errno %s), "
+                  "expected -1 with ETIMEDOUT: a poll that timed out is not an interrupted "
+                  "one (errno is left at EINTR by the interrupted calls before it)",
+                  slow_rc, strerror(slow_err));
+    pool_destroy(pool);
+}
+
+/* pool_dispatch gives a queued task to an idle worker, and starts a new worker first in
+ * an empty slot (as after a worker that could not be replaced). The test empties a
+ * slot by hand: it kills and reaps its worker and closes its pipes. */
+WB_TEST(dispatch_starts_a_worker_in_an_empty_slot)
+{
+    t_open_pipes();
+    struct pool *pool = t_create(2);
+    struct pool_worker *w = &pool->workers[1];
+    pid_t old = w->pid;
+    ck_assert_int_eq(kill(old, SIGKILL), 0);
+    ck_assert_int_eq(waitpid(old, NULL, 0), old);
+    close(w->task_fd);
+    close(w->result_fd);
+    *w = (struct pool_worker){.pid = 0, .task_fd = -1, .result_fd = -1, .running = NULL};
+    struct pool_result *r1 = POOL(pool_apply_async(pool, t_gated, 1));
+    struct pool_result *r2 = POOL(pool_apply_async(pool, t_gated, 2));
+    ck_assert_ptr_nonnull(r1);
+    ck_assert_ptr_nonnull(r2);
+    struct t_event started[2];
+    t_read_events(started, 2); /* both run at once: the empty slot got a worker */
+    pid_t new = pool->workers[1].pid;
+    ck_assert_msg(new > 0 && new != old && wb_proc_parent(new) == getpid(),
+                  "the empty slot holds pid %d, expected a new worker", (int)new);
+    t_release(1);
+    t_release(2);
+    ck_assert_int_eq(get_value(r1, 0, 0), 101);
+    ck_assert_int_eq(get_value(r2, 0, 0), 102);
     pool_destroy(pool);
 }

@@ -191,6 +191,9 @@ WB_TEST(join_from_several_threads_at_once)
         joiners[i] = (struct joiner){&t, -2};
         tids[i] = wb_thread_start(join_it, &joiners[i]);
     }
+    /* Every joiner is waiting inside thread_join before the thread ends: its end must
+     * wake them all, not just one. */
+    wb_wait_others_asleep(5);
     sem_post(&g.go);
     for (int i = 0; i < JOINERS; i++)
         wb_thread_join(tids[i]);
@@ -198,6 +201,63 @@ WB_TEST(join_from_several_threads_at_once)
         ck_assert_msg(joiners[i].rc == 0,
                       "joiner %d of %d got %d, expected 0: every joiner returns once the "
                       "thread ended (wake them all: broadcast)", i, JOINERS, joiners[i].rc);
+    ck_assert_int_eq(thread_destroy(&t), 0);
+    sem_destroy(&g.go);
+}
+
+/* A wakeup that does not come from the thread's end - a spurious one, which
+ * pthread_cond_wait allows - must not end a join: it checks again (while, not if). The
+ * test plays such wakeups by broadcasting the thread's condition itself while a joiner
+ * waits without a time limit. */
+struct waiting_joiner {
+    struct thread *target;
+    pthread_mutex_t *lock;
+    bool returned; /* guarded by lock */
+    int rc, err;
+};
+
+static void *join_forever(void *arg)
+{
+    struct waiting_joiner *j = arg;
+    errno = 0;
+    int rc = thread_join(j->target, -1);
+    int err = errno;
+    pthread_mutex_lock(j->lock);
+    j->rc = rc;
+    j->err = err;
+    j->returned = true;
+    pthread_mutex_unlock(j->lock);
+    return NULL;
+}
+
+WB_TEST(join_ignores_wakeups_that_do_not_end_the_thread)
+{
+    struct thread t;
+    struct gate g;
+    start_gated(&t, &g, "sleeper");
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    struct waiting_joiner j = {.target = &t, .lock = &lock, .rc = -2};
+    pthread_t tid = wb_thread_start(join_forever, &j);
+    /* Wake whoever waits on the thread's condition, over and over, for 0.2 s. */
+    double end = wb_now() + 0.2;
+    bool returned = false;
+    while (wb_now() < end && !returned) {
+        pthread_mutex_lock(&t.lock);
+        pthread_cond_broadcast(&t.finished_changed);
+        pthread_mutex_unlock(&t.lock);
+        wb_sleep(0.001);
+        pthread_mutex_lock(&lock);
+        returned = j.returned;
+        pthread_mutex_unlock(&lock);
+    }
+    sem_post(&g.go);
+    wb_thread_join(tid);
+    ck_assert_msg(!returned, "thread_join(t, -1) returned %d (errno %s) while t still ran, "
+                  "on a wakeup that was not t's end: check finished again after every "
+                  "wakeup, while and not if around pthread_cond_wait", j.rc,
+                  strerror(j.err));
+    ck_assert_msg(j.rc == 0, "thread_join(t, -1) returned %d (errno %s) once t ended, "
+                  "expected 0", j.rc, strerror(j.err));
     ck_assert_int_eq(thread_destroy(&t), 0);
     sem_destroy(&g.go);
 }

@@ -49,3 +49,4 @@ double since(double start)
 {
     return wb_now() - start;
 }
+

@@ -117,3 +117,67 @@ WB_TEST(barrier_of_no_parties_is_einval)
     ck_assert_msg(rc == -1 && errno == EINVAL, "Barrier(-3): got %d (errno %s), expected -1 "
                                                "with errno EINVAL", rc, strerror(errno));
 }
+
+/* A wakeup that does not end the waiter's round - a spurious one, which
+ * pthread_cond_wait allows - must not let it leave: it checks again (while, not if).
+ * The test plays such wakeups by broadcasting the barrier's condition itself while two
+ * of three parties wait. */
+struct leaver {
+    struct barrier *b;
+    pthread_mutex_t *lock;
+    int *left; /* guarded by lock */
+    int index;
+};
+
+static void *wait_and_leave(void *arg)
+{
+    struct leaver *l = arg;
+    l->index = barrier_wait(l->b);
+    pthread_mutex_lock(l->lock);
+    (*l->left)++;
+    pthread_mutex_unlock(l->lock);
+    return NULL;
+}
+
+static int read_locked(pthread_mutex_t *lock, const int *value)
+{
+    pthread_mutex_lock(lock);
+    int v = *value;
+    pthread_mutex_unlock(lock);
+    return v;
+}
+
+WB_TEST(barrier_waiters_ignore_wakeups_that_do_not_end_their_round)
+{
+    struct barrier b;
+    init_ok(&b, 3);
+    pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    int left = 0;
+    struct leaver l[2] = {{&b, &lock, &left, -1}, {&b, &lock, &left, -1}};
+    pthread_t t[2];
+    for (int i = 0; i < 2; i++)
+        t[i] = wb_thread_start(wait_and_leave, &l[i]);
+    int arrived = wait_until_at_least(&b.mutex, &b.arrived, 2, 10);
+    ck_assert_msg(arrived == 2, "two threads called barrier_wait, yet b->arrived is %d",
+                  arrived);
+    /* Both are inside pthread_cond_wait now: they arrived under b.mutex, which they
+     * release only by waiting. Wake them over and over for 0.2 s. */
+    double end = wb_now() + 0.2;
+    while (wb_now() < end && read_locked(&lock, &left) == 0) {
+        pthread_mutex_lock(&b.mutex);
+        pthread_cond_broadcast(&b.round_over);
+        pthread_mutex_unlock(&b.mutex);
+        wb_sleep(0.001);
+    }
+    int early = read_locked(&lock, &left);
+    int index = barrier_wait(&b); /* the third party: the round is over */
+    for (int i = 0; i < 2; i++)
+        wb_thread_join(t[i]);
+    ck_assert_msg(early == 0,
+                  "%d of 2 waiters left barrier_wait on a wakeup that did not end their "
+                  "round (only 2 of 3 parties had arrived): check again after every "
+                  "wakeup, while and not if around pthread_cond_wait", early);
+    ck_assert_msg(left == 2 && index == 2, "the third party got index %d (expected 2) and %d "
+                  "waiters left (expected 2)", index, left);
+    barrier_destroy(&b);
+}

@@ -129,7 +129,13 @@ WB_TEST(condition_lock_is_held_by_one_thread)
     errno = 0;
     int bad = condition_acquire(&c, false, 1.0);
     int bad_errno = errno;
+    errno = 0;
+    int bad0 = condition_acquire(&c, false, 0);
+    int bad0_errno = errno;
     release_ok(&c);
+    ck_assert_msg(bad0 == -1 && bad0_errno == EINVAL,
+                  "acquire(blocking=false, timeout=0): got %d (errno %s), expected -1 with "
+                  "errno EINVAL (any timeout that is not negative)", bad0, strerror(bad0_errno));
     ck_assert_msg(again == 0, "acquiring the held lock with timeout 0.05: got %d, expected 0",
                   again);
     ck_assert_msg(bad == -1 && bad_errno == EINVAL,
@@ -438,5 +444,185 @@ WB_TEST(condition_wait_for_timeout_is_total_not_per_wakeup)
     ck_assert_msg(waited < 4.0,
                   "wait_for(timeout 0.2) returned only after %.1f s, when the notifications "
                   "stopped: the timeout is for the whole call, not for each wait", waited);
+    condition_destroy(&c);
+}
+
+/* A few threads at once, small enough for helgrind: each thread calls the condition's
+ * functions and nothing else that would order it with the others. */
+enum { FEW_ROUNDS = 15 };
+
+struct few {
+    struct condition *c;
+    int *value; /* guarded by the condition's lock */
+    int target;
+    int failed; /* calls that did not return what the header promises */
+    int took;   /* few_tries: its successful non-blocking acquires */
+};
+
+/* Raises *value under the lock FEW_ROUNDS times, notifying each time. */
+static void *few_raise(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_ROUNDS; i++) {
+        if (condition_acquire(f->c, true, -1) != 1) {
+            f->failed++;
+            continue;
+        }
+        (*f->value)++;
+        f->failed += condition_notify(f->c, 1) != 0;
+        f->failed += condition_notify_all(f->c) != 0;
+        f->failed += condition_release(f->c) != 0;
+    }
+    return NULL;
+}
+
+static bool few_reached(void *arg)
+{
+    const struct few *f = arg;
+    return *f->value >= f->target;
+}
+
+static void *few_wait_for(void *arg)
+{
+    struct few *f = arg;
+    if (condition_acquire(f->c, true, -1) != 1) {
+        f->failed++;
+        return NULL;
+    }
+    f->failed += condition_wait_for(f->c, few_reached, f, WAITER_TIMEOUT) != 1;
+    f->failed += condition_release(f->c) != 0;
+    return NULL;
+}
+
+static void *few_wait(void *arg)
+{
+    struct few *f = arg;
+    if (condition_acquire(f->c, true, -1) != 1) {
+        f->failed++;
+        return NULL;
+    }
+    double end = wb_now() + WAITER_TIMEOUT;
+    while (*f->value < f->target && wb_now() < end)
+        f->failed += condition_wait(f->c, WAITER_TIMEOUT) < 0;
+    f->failed += *f->value < f->target;
+    f->failed += condition_release(f->c) != 0;
+    return NULL;
+}
+
+WB_TEST(condition_few_threads_notify_while_others_wait)
+{
+    struct condition c;
+    init_ok(&c);
+    int value = 0;
+    struct few raise1 = {.c = &c, .value = &value, .target = 2 * FEW_ROUNDS};
+    struct few raise2 = raise1, waiter1 = raise1, waiter2 = raise1;
+    void *(*const fns[])(void *) = {few_raise, few_raise, few_wait_for, few_wait};
+    void *const args[] = {&raise1, &raise2, &waiter1, &waiter2};
+    wb_run_together(4, fns, args);
+    ck_assert_msg(raise1.failed + raise2.failed == 0,
+                  "two threads acquired, notified and released %d times each: %d calls "
+                  "failed", FEW_ROUNDS, raise1.failed + raise2.failed);
+    ck_assert_msg(waiter1.failed == 0 && waiter2.failed == 0,
+                  "a thread waiting (wait_for, then wait in a loop) until two others had "
+                  "raised a value %d times: %d and %d calls failed or the value was not "
+                  "reached", 2 * FEW_ROUNDS, waiter1.failed, waiter2.failed);
+    ck_assert_msg(value == 2 * FEW_ROUNDS, "value is %d, expected %d", value, 2 * FEW_ROUNDS);
+    condition_destroy(&c);
+}
+
+/* Threads that never hold the lock call what needs it, while two others use the
+ * condition: each call is refused with EPERM, having looked at the owner under the
+ * condition's mutex. */
+static void *few_refused_wait_for(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_ROUNDS; i++)
+        f->failed += condition_wait_for(f->c, always_true, NULL, 1.0) != -1 || errno != EPERM;
+    return NULL;
+}
+
+static void *few_refused_wait(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_ROUNDS; i++)
+        f->failed += condition_wait(f->c, 1.0) != -1 || errno != EPERM;
+    return NULL;
+}
+
+static void *few_refused_notify(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_ROUNDS; i++)
+        f->failed += condition_notify(f->c, 1) != -1 || errno != EPERM;
+    return NULL;
+}
+
+static void *few_refused_release(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_ROUNDS; i++)
+        f->failed += condition_release(f->c) != -1 || errno != EPERM;
+    return NULL;
+}
+
+WB_TEST(condition_calls_without_the_lock_refused_while_others_use_it)
+{
+    struct condition c;
+    init_ok(&c);
+    int value = 0;
+    struct few f[6];
+    for (int i = 0; i < 6; i++)
+        f[i] = (struct few){.c = &c, .value = &value};
+    void *(*const fns[])(void *) = {few_raise, few_raise, few_refused_wait_for,
+                                    few_refused_wait, few_refused_notify, few_refused_release};
+    void *const args[] = {&f[0], &f[1], &f[2], &f[3], &f[4], &f[5]};
+    wb_run_together(6, fns, args);
+    ck_assert_msg(f[0].failed + f[1].failed == 0 && value == 2 * FEW_ROUNDS,
+                  "two threads acquired, notified and released %d times each: %d calls "
+                  "failed, value %d", FEW_ROUNDS, f[0].failed + f[1].failed, value);
+    const char *what[] = {"", "", "wait_for", "wait", "notify", "release"};
+    for (int i = 2; i < 6; i++)
+        ck_assert_msg(f[i].failed == 0, "%s by a thread that never held the lock, %d times "
+                      "while others used it: %d calls did not return -1 with errno EPERM",
+                      what[i], FEW_ROUNDS, f[i].failed);
+    condition_destroy(&c);
+}
+
+/* Two threads try to take the condition's lock without blocking, at once, over and
+ * over; holding it, they raise the value and notify. Only the condition orders the two,
+ * so a non-blocking path that skips its mutex is a race helgrind reports. */
+static void *few_tries(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_ROUNDS; i++) {
+        int rc = condition_acquire(f->c, false, -1);
+        if (rc == 1) {
+            (*f->value)++;
+            f->took++;
+            f->failed += condition_notify_all(f->c) != 0;
+            f->failed += condition_release(f->c) != 0;
+        } else {
+            f->failed += rc != 0;
+        }
+    }
+    return NULL;
+}
+
+WB_TEST(condition_few_threads_try_without_blocking_at_once)
+{
+    struct condition c;
+    init_ok(&c);
+    int value = 0;
+    struct few a = {.c = &c, .value = &value}, b = a;
+    void *(*const fns[])(void *) = {few_tries, few_tries};
+    void *const args[] = {&a, &b};
+    wb_run_together(2, fns, args);
+    ck_assert_msg(a.failed + b.failed == 0, "non-blocking acquires returned neither 1 nor 0, "
+                  "or notify_all or release failed: %d times", a.failed + b.failed);
+    ck_assert_msg(value == a.took + b.took, "2 threads raised the value under the lock "
+                  "after each of their %d successful non-blocking acquires: value is %d",
+                  a.took + b.took, value);
+    ck_assert_msg(a.took + b.took > 0,
+                  "the first non-blocking acquire of a free lock must succeed");
     condition_destroy(&c);
 }

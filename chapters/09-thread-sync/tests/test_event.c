@@ -59,26 +59,33 @@ WB_TEST(event_clear_resets_the_flag)
 
 struct waiter {
     struct event *e;
+    double timeout;
     int rc;
 };
 
 static void *wait_event(void *arg)
 {
     struct waiter *w = arg;
-    w->rc = event_wait(w->e, WAITER_TIMEOUT);
+    w->rc = event_wait(w->e, w->timeout);
     return NULL;
 }
 
-/* Starts n waiters and returns once all n are inside event_wait. */
-static void start_waiters(struct event *e, struct waiter *w, pthread_t *tids, int n)
+/* Starts n waiters (event_wait with timeout) and returns once all n are inside it. */
+static void start_waiters_for(struct event *e, struct waiter *w, pthread_t *tids, int n,
+                              double timeout)
 {
     for (int i = 0; i < n; i++) {
-        w[i] = (struct waiter){e, -2};
+        w[i] = (struct waiter){e, timeout, -2};
         tids[i] = wb_thread_start(wait_event, &w[i]);
     }
     int waiting = wait_until_at_least(&e->mutex, &e->waiters, n, WAITER_TIMEOUT);
     ck_assert_msg(waiting == n, "e->waiters is %d with %d threads in event_wait: count "
                                 "waiting threads in it", waiting, n);
+}
+
+static void start_waiters(struct event *e, struct waiter *w, pthread_t *tids, int n)
+{
+    start_waiters_for(e, w, tids, n, WAITER_TIMEOUT);
 }
 
 static void check_all_woke(struct waiter *w, pthread_t *tids, int n, const char *how)
@@ -103,6 +110,21 @@ WB_TEST(event_set_wakes_every_waiter)
     event_destroy(&e);
 }
 
+/* Waiters with no time limit: the only way out is the set, which must wake them all at
+ * once (a signal would wake one and leave the others waiting for ever). */
+WB_TEST(event_set_wakes_waiters_that_wait_without_limit)
+{
+    enum { N = 3 };
+    struct event e;
+    init_ok(&e);
+    struct waiter w[N];
+    pthread_t tids[N];
+    start_waiters_for(&e, w, tids, N, -1);
+    event_set(&e);
+    check_all_woke(w, tids, N, "set with 3 threads waiting without a time limit");
+    event_destroy(&e);
+}
+
 WB_TEST(event_set_then_clear_still_wakes_waiters)
 {
     enum { N = 3 };
@@ -121,5 +143,69 @@ WB_TEST(event_set_then_clear_still_wakes_waiters)
     pthread_mutex_unlock(&e.mutex);
     check_all_woke(w, tids, N, "set then cleared before the waiters ran, 3 threads waiting");
     ck_assert_msg(!event_is_set(&e), "the event was cleared: is_set must be false");
+    event_destroy(&e);
+}
+
+/* A few threads at once, small enough for helgrind: one sets the event over and over,
+ * one clears it, one asks whether it is set, one waits without blocking. Each calls one
+ * function and nothing else, so only the event's mutex orders them: an event function
+ * that skips it is a race, whatever this run's interleaving. */
+enum { FEW_CALLS = 30 };
+
+struct few {
+    struct event *e;
+    int answers; /* is_set true, wait returned 1 */
+    int failed;  /* wait returned neither 0 nor 1 */
+};
+
+static void *few_sets(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_CALLS; i++)
+        event_set(f->e);
+    return NULL;
+}
+
+static void *few_clears(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_CALLS; i++)
+        event_clear(f->e);
+    return NULL;
+}
+
+static void *few_looks(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_CALLS; i++)
+        f->answers += event_is_set(f->e);
+    return NULL;
+}
+
+static void *few_waits(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_CALLS; i++) {
+        int rc = event_wait(f->e, 0);
+        f->answers += rc == 1;
+        f->failed += rc != 0 && rc != 1;
+    }
+    return NULL;
+}
+
+WB_TEST(event_few_threads_set_clear_look_and_wait_at_once)
+{
+    struct event e;
+    init_ok(&e);
+    struct few setter = {&e, 0, 0}, clearer = setter, looker = setter, waiter = setter;
+    void *(*const fns[])(void *) = {few_sets, few_clears, few_looks, few_waits};
+    void *const args[] = {&setter, &clearer, &looker, &waiter};
+    wb_run_together(4, fns, args);
+    ck_assert_msg(waiter.failed == 0, "wait(0) returned something else than 0 or 1 %d times",
+                  waiter.failed);
+    ck_assert_msg(e.waiters == 0, "no thread waits any more, yet e->waiters is %d", e.waiters);
+    event_set(&e);
+    ck_assert_msg(event_is_set(&e) && event_wait(&e, 0) == 1,
+                  "after the threads ended and one more set, the event must be set");
     event_destroy(&e);
 }

@@ -70,6 +70,11 @@ WB_TEST(lock_nonblocking_with_timeout_is_einval)
     ck_assert_msg(rc == -1 && errno == EINVAL,
                   "acquire(blocking=false, timeout=1.0): got %d (errno %s), expected -1 with "
                   "errno EINVAL", rc, strerror(errno));
+    errno = 0;
+    rc = lock_acquire(&l, false, 0);
+    ck_assert_msg(rc == -1 && errno == EINVAL,
+                  "acquire(blocking=false, timeout=0): got %d (errno %s), expected -1 with "
+                  "errno EINVAL (any timeout that is not negative)", rc, strerror(errno));
     ck_assert_msg(!lock_locked(&l), "a refused acquire must not lock the lock");
     lock_destroy(&l);
 }
@@ -200,4 +205,94 @@ WB_TEST(lock_mutual_exclusion_under_contention)
 WB_TEST(lock_mutual_exclusion_few_threads)
 {
     check_mutual_exclusion(3, 30);
+}
+
+/* A few threads at once, small enough for helgrind: two take turns with the lock while
+ * a third keeps asking whether it is locked. Each thread calls the lock's functions and
+ * nothing else that would order it with the others. */
+enum { FEW_ROUNDS = 20 };
+
+struct few {
+    struct lock *lock;
+    long *counter; /* guarded by the lock under test */
+    int failed;    /* acquires that did not return 1, releases that did not return 0 */
+    int locked;    /* lock_locked answers that were true */
+    int took;      /* few_tries: its successful non-blocking acquires */
+};
+
+static void *few_turns(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_ROUNDS; i++) {
+        if (lock_acquire(f->lock, true, -1) != 1) {
+            f->failed++;
+            continue;
+        }
+        (*f->counter)++;
+        f->failed += lock_release(f->lock) != 0;
+    }
+    return NULL;
+}
+
+static void *few_asks(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < 2 * FEW_ROUNDS; i++)
+        f->locked += lock_locked(f->lock);
+    return NULL;
+}
+
+WB_TEST(lock_few_threads_acquire_release_and_ask_at_once)
+{
+    struct lock l;
+    init_ok(&l);
+    long counter = 0;
+    struct few a = {.lock = &l, .counter = &counter}, b = a, asker = a;
+    void *(*const fns[])(void *) = {few_turns, few_turns, few_asks};
+    void *const args[] = {&a, &b, &asker};
+    wb_run_together(3, fns, args);
+    ck_assert_msg(a.failed + b.failed == 0, "%d acquires or releases failed",
+                  a.failed + b.failed);
+    ck_assert_msg(counter == 2 * FEW_ROUNDS, "2 threads added 1 under the lock %d times each: "
+                  "counter is %ld", FEW_ROUNDS, counter);
+    ck_assert_msg(!lock_locked(&l), "every acquire was released, yet the lock is locked");
+    lock_destroy(&l);
+}
+
+/* Two threads try to take the lock without blocking, at once, over and over: an
+ * acquire that succeeds adds 1 under the lock, then releases. Only the lock orders the
+ * two, so the non-blocking path that skips the lock's mutex is a race helgrind reports. */
+static void *few_tries(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_ROUNDS; i++) {
+        int rc = lock_acquire(f->lock, false, -1);
+        if (rc == 1) {
+            (*f->counter)++;
+            f->took++;
+            f->failed += lock_release(f->lock) != 0;
+        } else {
+            f->failed += rc != 0;
+        }
+    }
+    return NULL;
+}
+
+WB_TEST(lock_few_threads_try_without_blocking_at_once)
+{
+    struct lock l;
+    init_ok(&l);
+    long counter = 0;
+    struct few a = {.lock = &l, .counter = &counter}, b = a;
+    void *(*const fns[])(void *) = {few_tries, few_tries};
+    void *const args[] = {&a, &b};
+    wb_run_together(2, fns, args);
+    ck_assert_msg(a.failed + b.failed == 0, "non-blocking acquires returned neither 1 nor 0, "
+                  "or releases failed: %d times", a.failed + b.failed);
+    ck_assert_msg(counter == a.took + b.took, "2 threads added 1 under the lock after "
+                  "each of their %d successful non-blocking acquires: counter is %ld",
+                  a.took + b.took, counter);
+    ck_assert_msg(a.took + b.took > 0 && !lock_locked(&l), "the first non-blocking acquire "
+                  "of a free lock must succeed, and every acquire was released");
+    lock_destroy(&l);
 }

@@ -142,6 +142,11 @@ WB_TEST(rlock_nonblocking_with_timeout_is_einval)
     ck_assert_msg(rc == -1 && errno == EINVAL,
                   "acquire(blocking=false, timeout=0.5): got %d (errno %s), expected -1 with "
                   "errno EINVAL", rc, strerror(errno));
+    errno = 0;
+    rc = rlock_acquire(&r, false, 0);
+    ck_assert_msg(rc == -1 && errno == EINVAL,
+                  "acquire(blocking=false, timeout=0): got %d (errno %s), expected -1 with "
+                  "errno EINVAL (any timeout that is not negative)", rc, strerror(errno));
     ck_assert_msg(other_try(&r) == 1, "a refused acquire must leave the rlock free");
     rlock_destroy(&r);
 }

@@ -68,6 +68,11 @@ WB_TEST(semaphore_invalid_arguments_are_einval)
     ck_assert_msg(rc == -1 && errno == EINVAL,
                   "acquire(blocking=false, timeout=1.0): got %d (errno %s), expected -1 with "
                   "errno EINVAL", rc, strerror(errno));
+    errno = 0;
+    rc = semaphore_acquire(&s, false, 0);
+    ck_assert_msg(rc == -1 && errno == EINVAL,
+                  "acquire(blocking=false, timeout=0): got %d (errno %s), expected -1 with "
+                  "errno EINVAL (any timeout that is not negative)", rc, strerror(errno));
     ck_assert_msg(drain(&s) == 1, "a refused acquire must not take from the value");
     semaphore_destroy(&s);
 }
@@ -186,4 +191,97 @@ WB_TEST(bounded_semaphore_limits_threads_inside)
 WB_TEST(bounded_semaphore_limits_few_threads)
 {
     check_limit(4, 20, 2);
+}
+
+/* A few threads at once, small enough for helgrind: each thread calls the semaphore's
+ * functions and nothing else that would order it with the others. */
+enum { FEW_ROUNDS = 20 };
+
+struct few {
+    struct semaphore *s;
+    long *counter; /* guarded by the semaphore (of value 1) */
+    int failed;
+};
+
+static void *few_turns(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_ROUNDS; i++) {
+        if (semaphore_acquire(f->s, true, -1) != 1) {
+            f->failed++;
+            continue;
+        }
+        (*f->counter)++;
+        f->failed += semaphore_release(f->s) != 0;
+    }
+    return NULL;
+}
+
+static void check_few_turns(bool bounded)
+{
+    struct semaphore s;
+    init_ok(&s, 1, bounded);
+    long counter = 0;
+    struct few a = {&s, &counter, 0}, b = a, c = a;
+    void *(*const fns[])(void *) = {few_turns, few_turns, few_turns};
+    void *const args[] = {&a, &b, &c};
+    wb_run_together(3, fns, args);
+    ck_assert_msg(a.failed + b.failed + c.failed == 0, "%d acquires or releases failed",
+                  a.failed + b.failed + c.failed);
+    ck_assert_msg(counter == 3 * FEW_ROUNDS, "3 threads added 1 while holding a %sSemaphore(1) "
+                  "%d times each: counter is %ld", bounded ? "Bounded" : "", FEW_ROUNDS,
+                  counter);
+    ck_assert_msg(drain(&s) == 1, "after every thread released, the value must be back to 1");
+    semaphore_destroy(&s);
+}
+
+WB_TEST(semaphore_few_threads_acquire_and_release_at_once)
+{
+    check_few_turns(false);
+    check_few_turns(true);
+}
+
+/* One thread releases units while another takes them, at once (waiting at most
+ * TAKE_TIMEOUT seconds for each, a hang guard): the units cross from one thread to the
+ * other, ordered only by the semaphore, so a release that skips its mutex is a race
+ * helgrind reports. */
+#define TAKE_TIMEOUT 8.0
+
+static void *few_releases(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_ROUNDS; i++)
+        f->failed += semaphore_release(f->s) != 0;
+    return NULL;
+}
+
+static void *few_takes(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_ROUNDS; i++)
+        f->failed += semaphore_acquire(f->s, true, TAKE_TIMEOUT) != 1;
+    return NULL;
+}
+
+static void check_handover(bool bounded)
+{
+    struct semaphore s;
+    init_ok(&s, FEW_ROUNDS, bounded); /* bounded: room for every release */
+    ck_assert_int_eq(drain(&s), FEW_ROUNDS);
+    struct few releaser = {&s, NULL, 0}, taker = releaser;
+    void *(*const fns[])(void *) = {few_releases, few_takes};
+    void *const args[] = {&releaser, &taker};
+    wb_run_together(2, fns, args);
+    ck_assert_msg(releaser.failed + taker.failed == 0,
+                  "one thread released %d units of a %sSemaphore at 0 while another took "
+                  "them: %d releases or acquires failed", FEW_ROUNDS,
+                  bounded ? "Bounded" : "", releaser.failed + taker.failed);
+    ck_assert_msg(drain(&s) == 0, "every unit released was taken: the value must be 0");
+    semaphore_destroy(&s);
+}
+
+WB_TEST(semaphore_released_in_one_thread_acquired_in_another)
+{
+    check_handover(false);
+    check_handover(true);
 }

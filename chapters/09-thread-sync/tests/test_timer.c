@@ -1,5 +1,6 @@
 /* test_timer.c - pins every promise of timer.h. */
 #include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -166,6 +167,99 @@ WB_TEST(timer_errors)
                   "destroying a started, unjoined timer: got %d (errno %s), expected -1 "
                   "with errno EBUSY", destroy, strerror(destroy_errno));
     ck_assert_msg(timer_join(&t) == 0, "joining a joined timer again: expected 0");
+    ck_assert_msg(c.calls == 1, "the function was called %d times, expected once", c.calls);
+    done(&t, &c);
+}
+
+/* A few threads at once, small enough for helgrind: one starts a timer of 0 s, two
+ * cancel it over and over while it fires, one joins it as soon as it is started. Each
+ * calls one function and nothing else, so only the timer's mutex orders them. */
+enum { FEW_CALLS = 20 };
+
+struct few {
+    struct timer *t;
+    int in_time;  /* cancels that returned 1 */
+    int too_late; /* cancels that returned 0 */
+    int failed;   /* start or join that failed */
+};
+
+static void *few_start(void *arg)
+{
+    struct few *f = arg;
+    f->failed += timer_start(f->t) != 0;
+    return NULL;
+}
+
+static void *few_cancels(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_CALLS; i++) {
+        int rc = timer_cancel(f->t);
+        f->in_time += rc == 1;
+        f->too_late += rc == 0;
+        f->failed += rc != 0 && rc != 1;
+    }
+    return NULL;
+}
+
+/* Joins the timer once it has been started (until then join says EINVAL). */
+static void *few_join(void *arg)
+{
+    struct few *f = arg;
+    double end = wb_now() + 10;
+    int rc;
+    while ((rc = timer_join(f->t)) == -1 && errno == EINVAL && wb_now() < end)
+        sched_yield();
+    f->failed += rc != 0;
+    return NULL;
+}
+
+WB_TEST(timer_few_threads_start_cancel_and_join_at_once)
+{
+    struct timer t;
+    struct call c;
+    init_ok(&t, 0, &c);
+    struct few starter = {.t = &t}, a = starter, b = starter, joiner = starter;
+    void *(*const fns[])(void *) = {few_start, few_cancels, few_cancels, few_join};
+    void *const args[] = {&starter, &a, &b, &joiner};
+    wb_run_together(4, fns, args);
+    ck_assert_msg(starter.failed + a.failed + b.failed == 0,
+                  "timer_start failed, or timer_cancel returned neither 0 nor 1");
+    ck_assert_msg(joiner.failed == 0, "timer_join by another thread, once the timer was "
+                  "started, did not return 0");
+    int in_time = a.in_time + b.in_time, too_late = a.too_late + b.too_late;
+    ck_assert_msg(c.calls <= 1, "the function was called %d times", c.calls);
+    ck_assert_msg(c.calls == 0 ? too_late == 0 : in_time == 0,
+                  "the function was called %d time(s), yet %d cancels returned 1 (never "
+                  "called) and %d returned 0 (too late): cancel and the timer's thread must "
+                  "decide under the same mutex", c.calls, in_time, too_late);
+    done(&t, &c);
+}
+
+struct joiner {
+    struct timer *t;
+    int rc;
+};
+
+static void *join_timer(void *arg)
+{
+    struct joiner *j = arg;
+    j->rc = timer_join(j->t);
+    return NULL;
+}
+
+WB_TEST(timer_joined_by_two_threads_at_once)
+{
+    struct timer t;
+    struct call c;
+    init_ok(&t, 0.01, &c);
+    start_ok(&t);
+    struct joiner a = {&t, -2}, b = a;
+    void *(*const fns[])(void *) = {join_timer, join_timer};
+    void *const args[] = {&a, &b};
+    wb_run_together(2, fns, args);
+    ck_assert_msg(a.rc == 0 && b.rc == 0, "two threads joined a started timer at once: got %d "
+                  "and %d, expected 0 and 0 (the thread is reclaimed once)", a.rc, b.rc);
     ck_assert_msg(c.calls == 1, "the function was called %d times, expected once", c.calls);
     done(&t, &c);
 }

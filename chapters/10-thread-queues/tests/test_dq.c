@@ -120,6 +120,12 @@ WB_TEST(deque_len_and_maxlen)
     ck_assert_msg(bad == NULL && errno == EINVAL, "dq_new(0) returned %p (errno %s), expected "
                   "NULL with errno EINVAL", (void *)bad, strerror(errno));
     dq_free(bad); /* NULL: does nothing */
+    /* Room for 2^62 items: 2^65 bytes of pointers, which no calloc can give. */
+    errno = 0;
+    bad = dq_new((size_t)1 << 62);
+    ck_assert_msg(bad == NULL && errno == ENOMEM, "dq_new(2^62) returned %p (errno %s), "
+                  "expected NULL with errno ENOMEM, and nothing it allocated left behind",
+                  (void *)bad, strerror(errno));
     struct dq *d = new_deque(4);
     ck_assert_msg(dq_len(d) == 0 && dq_maxlen(d) == 4, "a new deque(maxlen=4): len %zu maxlen "
                   "%zu, expected 0 and 4", dq_len(d), dq_maxlen(d));
@@ -293,4 +299,114 @@ WB_TEST(deque_concurrent_pops_take_each_item_once)
     ck_assert_msg(n == N && dq_len(d) == 0, "%d items appended, %ld popped, len now %zu", N, n,
                   dq_len(d));
     dq_free(d);
+}
+
+/* A few threads at once, small enough for helgrind: each thread calls one function of
+ * the deque and nothing else, so that the deque's lock is all that orders them. A
+ * function that skips the lock is then reported as a race, whether or not this run
+ * happens to lose an item. */
+enum { FEW_CALLS = 30, FEW_MAXLEN = 8 };
+
+struct few {
+    struct dq *d;
+    bool left;            /* appendleft / popleft rather than append / pop */
+    long first;           /* an appender's ids: first .. first + FEW_CALLS - 1 */
+    long got[FEW_CALLS];  /* a popper's items, an appender's dropped items */
+    int n_got;
+    size_t most;          /* the largest len a reader saw */
+    size_t maxlen_seen;   /* what dq_maxlen said each time (the last one) */
+};
+
+static void *few_appends(void *arg)
+{
+    struct few *f = arg;
+    for (long i = 0; i < FEW_CALLS; i++) {
+        void *dropped = NULL;
+        int rc = f->left ? dq_appendleft(f->d, ITEM(f->first + i), &dropped)
+                         : dq_append(f->d, ITEM(f->first + i), &dropped);
+        if (rc == DQ_DROPPED)
+            f->got[f->n_got++] = ID(dropped);
+    }
+    return NULL;
+}
+
+static void *few_pops(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_CALLS; i++) {
+        void *item = NULL;
+        int rc = f->left ? dq_popleft(f->d, &item) : dq_pop(f->d, &item);
+        if (rc == DQ_OK)
+            f->got[f->n_got++] = ID(item);
+    }
+    return NULL;
+}
+
+static void *few_lens(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_CALLS; i++) {
+        size_t n = dq_len(f->d);
+        if (n > f->most)
+            f->most = n;
+        f->maxlen_seen = dq_maxlen(f->d);
+    }
+    return NULL;
+}
+
+/* One appender (at the left end or the right), one popper (at the other end) and one
+ * len reader at once; then every id must be popped, dropped or still in the deque,
+ * exactly once. */
+static void check_few_threads(bool append_left)
+{
+    struct dq *d = new_deque(FEW_MAXLEN);
+    for (long i = 0; i < FEW_MAXLEN / 2; i++) /* something to pop from the start */
+        append_ok(d, FEW_CALLS + i, false);
+    struct few appender = {.d = d, .left = append_left, .first = 0};
+    struct few popper = {.d = d, .left = !append_left};
+    struct few reader = {.d = d};
+    void *(*const fns[])(void *) = {few_appends, few_pops, few_lens};
+    void *const args[] = {&appender, &popper, &reader};
+    wb_run_together(3, fns, args);
+    enum { TOTAL = FEW_CALLS + FEW_MAXLEN / 2 };
+    char seen[TOTAL] = {0};
+    const char *how[] = {"dropped", "popped", "left in the deque"};
+    long n = 0;
+    for (int k = 0; k < 3; k++) {
+        long items[FEW_CALLS + FEW_MAXLEN];
+        int count = 0;
+        if (k < 2) {
+            const struct few *f = k == 0 ? &appender : &popper;
+            for (int i = 0; i < f->n_got; i++)
+                items[count++] = f->got[i];
+        } else {
+            void *item;
+            while (count < FEW_CALLS + FEW_MAXLEN && dq_popleft(d, &item) == DQ_OK)
+                items[count++] = ID(item);
+        }
+        for (int i = 0; i < count; i++) {
+            long id = items[i];
+            ck_assert_msg(id >= 0 && id < TOTAL && !seen[id],
+                          "item %ld was %s, but it was never appended or is accounted for "
+                          "twice: each operation must be atomic (one lock)", id, how[k]);
+            seen[id] = 1;
+            n++;
+        }
+    }
+    ck_assert_msg(n == TOTAL, "%d items appended, %ld popped, dropped or left: %ld lost",
+                  TOTAL, n, TOTAL - n);
+    ck_assert_msg(reader.most <= FEW_MAXLEN && reader.maxlen_seen == FEW_MAXLEN,
+                  "a thread saw len %zu and maxlen %zu of a deque of maxlen %d", reader.most,
+                  reader.maxlen_seen, FEW_MAXLEN);
+    dq_free(d);
+}
+
+WB_TEST(deque_few_threads_append_popleft_and_len_at_once)
+{
+    check_few_threads(false);
+}
+
+WB_TEST(deque_few_threads_appendleft_pop_and_len_at_once)
+{
+    check_few_threads(true);
 }

@@ -467,3 +467,149 @@ WB_TEST(many_producers_and_consumers_lose_nothing_and_respect_maxsize)
 {
     check_many_to_many(4, 4, 5000, 4);
 }
+
+/* A few threads at once, small enough for helgrind: each thread calls one function of
+ * the queue and nothing else, so that the queue's lock is all that orders them. A
+ * function that skips the lock is then reported as a race, whether or not this run
+ * happens to lose an update. */
+enum { FEW_CALLS = 30, FEW_MAXSIZE = 4 };
+
+struct few {
+    struct tq *q;
+    int (*op)(struct tq *q, struct few *f, int i); /* what this thread calls FEW_CALLS times */
+    long ids[FEW_CALLS]; /* the items put or got */
+    int n_ids;
+    long most;           /* the largest qsize seen */
+    int answers;         /* how many times empty or full said true */
+    int errors;          /* calls that returned what the header does not allow */
+};
+
+static void *few_calls(void *arg)
+{
+    struct few *f = arg;
+    for (int i = 0; i < FEW_CALLS; i++)
+        f->op(f->q, f, i);
+    return NULL;
+}
+
+static int few_put(struct tq *q, struct few *f, int i)
+{
+    int rc = tq_put_nowait(q, ITEM(i));
+    if (rc == TQ_OK)
+        f->ids[f->n_ids++] = i;
+    else if (rc != TQ_FULL)
+        f->errors++;
+    return rc;
+}
+
+static int few_get(struct tq *q, struct few *f, int i)
+{
+    (void)i;
+    void *item = NULL;
+    int rc = tq_get_nowait(q, &item);
+    if (rc == TQ_OK)
+        f->ids[f->n_ids++] = ID(item);
+    else if (rc != TQ_EMPTY)
+        f->errors++;
+    return rc;
+}
+
+static int few_qsize(struct tq *q, struct few *f, int i)
+{
+    (void)i;
+    long n = (long)tq_qsize(q);
+    if (n > f->most)
+        f->most = n;
+    return 0;
+}
+
+static int few_empty(struct tq *q, struct few *f, int i)
+{
+    (void)i;
+    f->answers += tq_empty(q);
+    return 0;
+}
+
+static int few_full(struct tq *q, struct few *f, int i)
+{
+    (void)i;
+    f->answers += tq_full(q);
+    return 0;
+}
+
+WB_TEST(few_threads_put_get_and_ask_the_size_at_once)
+{
+    struct tq *q = new_queue(FEW_MAXSIZE);
+    struct few f[5] = {{.q = q, .op = few_put}, {.q = q, .op = few_get},
+                       {.q = q, .op = few_qsize}, {.q = q, .op = few_empty},
+                       {.q = q, .op = few_full}};
+    void *(*const fns[])(void *) = {few_calls, few_calls, few_calls, few_calls, few_calls};
+    void *const args[] = {&f[0], &f[1], &f[2], &f[3], &f[4]};
+    wb_run_together(5, fns, args);
+    ck_assert_msg(f[0].errors == 0 && f[1].errors == 0,
+                  "put_nowait and get_nowait returned something else than TQ_OK, TQ_FULL or "
+                  "TQ_EMPTY %d times", f[0].errors + f[1].errors);
+    ck_assert_msg(f[2].most <= FEW_MAXSIZE, "a thread saw qsize %ld in a queue of maxsize %d",
+                  f[2].most, FEW_MAXSIZE);
+    /* Every item put came out once, in order (the test store is first in, first out),
+     * or is still in the queue. */
+    long got[FEW_CALLS];
+    int n = 0;
+    for (int i = 0; i < f[1].n_ids; i++)
+        got[n++] = f[1].ids[i];
+    void *item;
+    while (n < FEW_CALLS && tq_get_nowait(q, &item) == TQ_OK)
+        got[n++] = ID(item);
+    ck_assert_msg(n == f[0].n_ids, "%d items were put, %d came out or were left: each put "
+                  "and get must be atomic (one lock)", f[0].n_ids, n);
+    for (int i = 0; i < n; i++)
+        ck_assert_msg(got[i] == f[0].ids[i], "item number %d out was %ld, expected %ld (the "
+                      "store's order): each put and get must be atomic", i, got[i],
+                      f[0].ids[i]);
+    tq_free(q);
+}
+
+/* Two threads mark the tasks done while two others wait in tq_join. */
+struct few_tasks {
+    struct tq *q;
+    int calls;  /* task_done: how many to mark */
+    int failed; /* task_done calls that did not return 0; a join that did not */
+};
+
+static void *few_task_done(void *arg)
+{
+    struct few_tasks *t = arg;
+    for (int i = 0; i < t->calls; i++)
+        t->failed += tq_task_done(t->q) != 0;
+    return NULL;
+}
+
+static void *few_join(void *arg)
+{
+    struct few_tasks *t = arg;
+    t->failed += tq_join(t->q) != 0;
+    return NULL;
+}
+
+WB_TEST(few_threads_mark_tasks_done_while_others_join)
+{
+    struct tq *q = new_queue(0);
+    for (long i = 0; i < FEW_CALLS; i++)
+        put_ok(q, i);
+    for (long i = 0; i < FEW_CALLS; i++)
+        get_ok(q);
+    struct few_tasks t[4] = {{.q = q, .calls = FEW_CALLS / 2}, {.q = q, .calls = FEW_CALLS / 2},
+                             {.q = q}, {.q = q}};
+    void *(*const fns[])(void *) = {few_task_done, few_task_done, few_join, few_join};
+    void *const args[] = {&t[0], &t[1], &t[2], &t[3]};
+    wb_run_together(4, fns, args);
+    ck_assert_msg(t[0].failed + t[1].failed == 0, "%d of %d task_done calls failed after %d "
+                  "puts", t[0].failed + t[1].failed, FEW_CALLS, FEW_CALLS);
+    ck_assert_msg(t[2].failed + t[3].failed == 0, "tq_join did not return 0");
+    errno = 0;
+    int rc = tq_task_done(q);
+    ck_assert_msg(rc == -1 && errno == EINVAL, "task_done number %d after %d puts returned %d "
+                  "(errno %s), expected -1 with EINVAL: no update of the count may be lost",
+                  FEW_CALLS + 1, FEW_CALLS, rc, strerror(errno));
+    tq_free(q);
+}

@@ -2,6 +2,7 @@
 #include "tq_helpers.h"
 
 #include <check.h>
+#include <semaphore.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,21 +98,6 @@ bool watch_ended(struct watch *w)
     return ended;
 }
 
-/* The state letter of one of our threads ('R', 'S', ...), or 0 once it is gone. */
-static char thread_state(pid_t tid)
-{
-    char path[64], buf[512];
-    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
-    FILE *f = fopen(path, "r");
-    if (f == NULL)
-        return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = '\0';
-    char *paren = strrchr(buf, ')'); /* the name may hold spaces: the state follows ")" */
-    return paren != NULL && paren[1] == ' ' ? paren[2] : 0;
-}
-
 bool watch_blocks(struct watch *w)
 {
     double deadline = wb_now() + 5;
@@ -123,7 +109,7 @@ bool watch_blocks(struct watch *w)
     for (;;) {
         if (watch_ended(w))
             return false;
-        if (thread_state(tid) == 'S')
+        if (wb_thread_state(tid) == 'S')
             return true;
         ck_assert_msg(wb_now() < deadline,
                       "a thread neither blocked (asleep) nor returned within 5 s: "
@@ -131,4 +117,5 @@ bool watch_blocks(struct watch *w)
         wb_sleep(0.001);
     }
 }
+
 

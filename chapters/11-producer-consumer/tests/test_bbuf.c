@@ -373,3 +373,79 @@ WB_TEST(many_producers_and_consumers_lose_nothing_and_respect_capacity)
 {
     check_many_to_many(4, 4, 5000, 3);
 }
+
+/* A few threads at once, small enough for helgrind: a producer that never blocks (the
+ * buffer has room for all its items), a consumer, and a third thread that closes the
+ * buffer in the middle of it all. Each calls one function and nothing else, so only
+ * the buffer's lock orders them: a function that skips it is a race, whatever this
+ * run's interleaving. */
+enum { FEW_ITEMS = 30 };
+
+struct few {
+    struct bbuf *b;
+    long ids[FEW_ITEMS]; /* the items put (producer) or got (consumer), in order */
+    int n_ids;
+    int refused;         /* puts refused (BB_CLOSED) */
+    int other;           /* puts that returned neither BB_OK nor BB_CLOSED */
+    int last;            /* what the consumer's last get returned */
+};
+
+static void *few_puts(void *arg)
+{
+    struct few *f = arg;
+    for (long i = 0; i < FEW_ITEMS; i++) {
+        int rc = bb_put(f->b, ITEM(i));
+        if (rc == BB_OK)
+            f->ids[f->n_ids++] = i;
+        f->refused += rc == BB_CLOSED;
+        f->other += rc != BB_OK && rc != BB_CLOSED;
+    }
+    return NULL;
+}
+
+static void *few_gets(void *arg)
+{
+    struct few *f = arg;
+    void *item;
+    while ((f->last = bb_get(f->b, &item)) == BB_OK && f->n_ids < FEW_ITEMS)
+        f->ids[f->n_ids++] = ID(item);
+    return NULL;
+}
+
+static void *few_closes(void *arg)
+{
+    struct few *f = arg;
+    bb_close(f->b);
+    bb_close(f->b);
+    return NULL;
+}
+
+WB_TEST(close_while_others_put_and_get)
+{
+    struct bbuf b;
+    init_ok(&b, FEW_ITEMS);
+    struct few producer = {.b = &b}, consumer = {.b = &b}, closer = {.b = &b};
+    void *(*const fns[])(void *) = {few_puts, few_gets, few_closes};
+    void *const args[] = {&producer, &consumer, &closer};
+    pthread_t t[3];
+    for (int i = 0; i < 3; i++)
+        t[i] = wb_thread_start(fns[i], args[i]);
+    for (int i = 0; i < 3; i++)
+        wb_thread_join(t[i]);
+    ck_assert_msg(producer.other == 0, "%d puts returned neither BB_OK nor BB_CLOSED",
+                  producer.other);
+    ck_assert_msg(consumer.last == BB_CLOSED, "the consumer's last get returned %d, expected "
+                  "BB_CLOSED once the buffer was closed and drained", consumer.last);
+    for (int i = 1; i < producer.n_ids; i++)
+        ck_assert_msg(producer.ids[i] == producer.ids[i - 1] + 1,
+                      "a put was refused (the buffer was closed), and a later one accepted: "
+                      "once closed, a buffer stays closed");
+    ck_assert_msg(consumer.n_ids == producer.n_ids,
+                  "%d items were put before the close, %d were got before BB_CLOSED: every "
+                  "item put is delivered, also after the close", producer.n_ids,
+                  consumer.n_ids);
+    for (int i = 0; i < consumer.n_ids; i++)
+        ck_assert_msg(consumer.ids[i] == i, "item number %d got was %ld, expected %d (first "
+                      "in, first out)", i, consumer.ids[i], i);
+    bb_destroy(&b);
+}

@@ -224,6 +224,45 @@ WB_TEST(shutdown_without_wait_returns_while_task_runs)
     t_gates_destroy(g, 1);
 }
 
+/* Workers that never got a task are waiting for one: shutdown must wake them all, and
+ * tell them under the executor's lock, which they read it under. */
+WB_TEST(shutdown_of_an_idle_executor_ends_its_workers)
+{
+    struct executor *ex = create(3);
+    wb_wait_others_asleep(5); /* every worker waits for a task */
+    ck_assert_int_eq(executor_shutdown(ex, true, false), 0);
+    errno = 0;
+    ck_assert_msg(executor_submit(ex, t_identity, NULL) == NULL && errno == EINVAL,
+                  "submit after shutdown must fail with EINVAL (errno %s)", strerror(errno));
+    executor_destroy(ex);
+}
+
+/* A wakeup without a task - a spurious one, which pthread_cond_wait allows - must not
+ * end a worker: it checks again (while, not if). The test plays such wakeups by
+ * broadcasting the executor's condition itself while its workers are idle. */
+WB_TEST(idle_workers_ignore_wakeups_without_a_task)
+{
+    struct executor *ex = create(2);
+    wb_wait_others_asleep(5);
+    double end = wb_now() + 0.2;
+    while (wb_now() < end) {
+        pthread_mutex_lock(&ex->lock);
+        pthread_cond_broadcast(&ex->work);
+        pthread_mutex_unlock(&ex->lock);
+        wb_sleep(0.001);
+    }
+    int x = 3;
+    struct future *f = submit(ex, t_identity, &x);
+    void *value = NULL;
+    errno = 0;
+    int rc = future_result(f, 5, &value);
+    ck_assert_msg(rc == 0 && value == &x, "a task submitted after the idle workers were "
+                  "woken without a task: result(5) got %d (errno %s); a worker woken with "
+                  "nothing to do must wait again, not end (while, not if)", rc,
+                  strerror(errno));
+    executor_destroy(ex);
+}
+
 WB_TEST(submit_null_fn_is_einval)
 {
     struct executor *ex = create(1);

@@ -1,9 +1,13 @@
 /* tp_test.c - tasks and recorders shared by the thread pool tests. */
 #include "tp_test.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t log_cond = PTHREAD_COND_INITIALIZER;
@@ -182,3 +186,4 @@ void t_record_call(struct future *f, void *arg)
     c->future = f;
     pthread_mutex_unlock(&c->lock);
 }
+
