@@ -135,6 +135,15 @@ char *build_object_path(const char *source)
     return obj;
 }
 
+/* Whether cc names clang ("clang", "clang-14", "/usr/bin/clang"): gcc refuses the flag
+ * clang needs to make the address table that the stacks of hangs and crashes are read
+ * with (stacks.c). */
+static bool compiler_is_clang(const char *cc)
+{
+    const char *base = strrchr(cc, '/');
+    return strncmp(base ? base + 1 : cc, "clang", 5) == 0;
+}
+
 /* The compiler's arguments for one source. */
 static struct argv compile_args(const struct build *bd, const char *source, const char *obj,
                                 bool with_harness)
@@ -142,6 +151,8 @@ static struct argv compile_args(const struct build *bd, const char *source, cons
     struct argv b = {0};
     argv_add(&b, bd->cfg->cc);
     add_all(&b, strict_flags);
+    if (compiler_is_clang(bd->cfg->cc))
+        argv_add(&b, "-gdwarf-aranges"); /* without it, libdw finds no line in clang's code */
     argv_add(&b, "-Iinclude");
     if (with_harness)
         argv_addf(&b, "-I%s/.harness", bd->cfg->workdir);
