@@ -11,6 +11,7 @@
  * seconds, message, findings: [ { kind, message, where[], variable, test } ] } } } ] }.
  * The names are fixed: tools rely on them. */
 #include "grader.h"
+#include "extra_tests.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -25,10 +26,14 @@ static json_t *string_or_null(const char *s)
 
 static json_t *test_json(const struct test_verdict *t)
 {
-    return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o}", "name", t->spec->name, "status",
-                     test_status_name(t->status), "score", t->score, "max_score",
-                     t->spec->points, "message", string_or_null(t->message), "location",
-                     string_or_null(t->location));
+    json_t *test = json_pack("{s:s, s:s, s:f, s:f, s:o, s:o}", "name", t->spec->name, "status",
+                             test_status_name(t->status), "score", t->score, "max_score",
+                             t->spec->points, "message", string_or_null(t->message),
+                             "location", string_or_null(t->location));
+    if (t->spec->visibility != VISIBLE) /* --extra-tests: "hidden" or "after_due_date" */
+        json_object_set_new(test, "visibility",
+                            json_string(test_visibility_name(t->spec->visibility)));
+    return test;
 }
 
 static json_t *finding_json(const struct finding *f)
