@@ -20,6 +20,10 @@ int report_gradescope_write(const char *path, const struct chapter_result *rs, s
 int report_junit_write(const char *path, const struct chapter_result *rs, size_t n,
                        char *err, size_t errlen);
 
+/* Autolab's scores line, {"scores": {"01-fork": 45, ...}}, to path ("-": stdout). */
+int report_autolab_write(const char *path, const struct chapter_result *rs, size_t n,
+                         char *err, size_t errlen);
+
 /* grade --list --markdown: the README's table of chapters, from their metadata. */
 void chapter_table_markdown(FILE *out, const struct chapter *chs, size_t n);
 

@@ -5,7 +5,7 @@
  *         [--sandbox auto|require|off] [--sandbox-info] [--summary FILE]
  *         [--annotations FILE|-] [--classroom FILE] [--fail-under PERCENT]
  *         [--progress FILE] [--extra-tests DIR] [--instructor | --after-due-date]
- *         [--gradescope FILE] [--junit FILE]
+ *         [--gradescope FILE] [--junit FILE] [--autolab FILE|-]
  *   grade --watch [--chapter N]... [--progress FILE]
  *   grade --list [--progress FILE] [--markdown]
  *   grade --hint N [EXERCISE] [--progress FILE]
@@ -46,7 +46,7 @@ struct options {
     bool keep, list, sandbox_info, verbose, show_output, watch, watch_poll;
     enum sandbox_mode sandbox;
     /* instructors: --extra-tests, who reads the reports, the exports */
-    char *extra_tests, *gradescope_path, *junit_path;
+    char *extra_tests, *gradescope_path, *junit_path, *autolab_path;
     enum audience audience;
     bool markdown;
     int colour; /* 1 on, 0 off, -1 when stdout is a terminal and NO_COLOR is unset */
@@ -106,6 +106,8 @@ static const char usage_text[] =
     "  --gradescope FILE write Gradescope's results.json (every test by name, each\n"
     "                    with its visibility)\n"
     "  --junit FILE      write JUnit XML (GitLab, Jenkins): one testsuite per chapter\n"
+    "  --autolab FILE    write Autolab's scores line {\"scores\": {...}} (- : stdout,\n"
+    "                    after everything else)\n"
     "  --markdown        with --list: the README's table of chapters\n"
     "  --color, --no-color\n"
     "  -h, --help\n\n"
@@ -172,6 +174,7 @@ static struct options parse_options(int argc, char **argv)
         {"extra-tests", required_argument, 0, 'X'}, {"instructor", no_argument, 0, 'Y'},
         {"after-due-date", no_argument, 0, 'Z'},  {"gradescope", required_argument, 0, 'g'},
         {"junit", required_argument, 0, 'J'},      {"markdown", no_argument, 0, 'm'},
+        {"autolab", required_argument, 0, 'L'},
         {0, 0, 0, 0}};
     struct options o = {.colour = -1, .fail_under = -1};
     o.chapters = xcalloc((size_t)argc, sizeof *o.chapters);
@@ -210,6 +213,7 @@ static struct options parse_options(int argc, char **argv)
         case 'g': o.gradescope_path = optarg; break;
         case 'J': o.junit_path = optarg; break;
         case 'm': o.markdown = true; break;
+        case 'L': o.autolab_path = optarg; break;
         case 'h': fputs(usage_text, stdout); exit(0);
         default: fputs(usage_text, stderr); exit(EXIT_CANNOT_GRADE);
         }
@@ -427,6 +431,9 @@ static int write_reports(const struct options *o, const struct chapter_result *a
                                                         sizeof err) < 0)
         cannot_grade("%s", err);
     redacted_free(&redacted);
+    fflush(stdout); /* Autolab reads the last line of the output: this one */
+    if (o->autolab_path && report_autolab_write(o->autolab_path, all, n, err, sizeof err) < 0)
+        cannot_grade("%s", err);
     double score, max;
     score_total(all, n, &score, &max);
     if (o->fail_under < 0 || report_passes(score, max, o->fail_under))
