@@ -104,6 +104,7 @@ static int read_test(const config_setting_t *t, double timeout, struct chapter *
     if (config_setting_get_member(t, "points") == NULL)
         return fail(err, errlen, file, t, "test '%s' needs 'points'", name);
     struct test_spec spec = {0};
+    enum test_visibility visibility = VISIBLE;
     if (number(t, "points", 0, &spec.points, file, err, errlen) < 0 ||
         number(t, "timeout", timeout, &spec.timeout, file, err, errlen) < 0)
         return -1;
@@ -115,14 +116,14 @@ static int read_test(const config_setting_t *t, double timeout, struct chapter *
     bool known = false;
     for (int k = VISIBLE; k <= HIDDEN && !known; k++)
         if (strcmp(vis, visibility_names[k]) == 0) {
-            spec.visibility = (enum test_visibility)k;
+            visibility = (enum test_visibility)k;
             known = true;
         }
     if (!known)
         return fail(err, errlen, file, config_setting_get_member(t, "visibility"),
                     "test '%s': visibility must be \"visible\", \"after_due_date\" or "
                     "\"hidden\", not \"%s\"", name, vis);
-    if (spec.valgrind && spec.visibility != VISIBLE)
+    if (spec.valgrind && visibility != VISIBLE)
         return fail(err, errlen, file, v, "test '%s': a test that is not visible cannot be "
                     "analysed (valgrind = true): the analyses' findings name their test",
                     name);
@@ -130,9 +131,14 @@ static int read_test(const config_setting_t *t, double timeout, struct chapter *
         return fail(err, errlen, file, v, "test '%s': valgrind = true, but the chapter has "
                     "no analysis", name);
     spec.name = xstrdup(name);
-    spec.extra = true;
     ch->tests = xrealloc(ch->tests, (ch->n_tests + 1) * sizeof *ch->tests);
     ch->tests[ch->n_tests++] = spec;
+    if (visibility != VISIBLE) { /* the N-th of the chapter: "hidden test N" */
+        ch->hidden = xrealloc(ch->hidden, (ch->n_hidden + 1) * sizeof *ch->hidden);
+        ch->hidden[ch->n_hidden] = (struct hidden_test){spec.name, visibility,
+                                                        (int)ch->n_hidden + 1};
+        ch->n_hidden++;
+    }
     return 0;
 }
 
@@ -268,14 +274,6 @@ static int merge_chapter(struct chapter *ch, const char *dir, char *err, size_t 
     return rc;
 }
 
-/* Numbers the chapter's tests that are not visible: hidden test 1, 2, ... */
-static void number_hidden(struct chapter *ch)
-{
-    int n = 0;
-    for (size_t i = 0; i < ch->n_tests; i++)
-        ch->tests[i].hidden_number = ch->tests[i].visibility == VISIBLE ? 0 : ++n;
-}
-
 int extra_tests_merge(const char *dir, struct chapter *chs, size_t n, char *err,
                       size_t errlen)
 {
@@ -301,7 +299,6 @@ int extra_tests_merge(const char *dir, struct chapter *chs, size_t n, char *err,
             rc = -1;
         } else if (ch->load_error == NULL) {
             rc = merge_chapter(ch, sub, err, errlen);
-            number_hidden(ch);
             found++;
         }
         free(sub);
@@ -321,6 +318,9 @@ void extra_tests_free(struct chapter *ch)
         free(ch->extra_sources[i]);
     free(ch->extra_sources);
     free(ch->extra_dir);
+    free(ch->hidden); /* its names are the tests' */
+    ch->hidden = NULL;
+    ch->n_hidden = 0;
     ch->extra_sources = NULL;
     ch->extra_dir = NULL;
     ch->n_extra_sources = 0;

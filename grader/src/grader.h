@@ -18,12 +18,10 @@ struct test_spec {
     double points;  /* earned when the test passes */
     double timeout; /* seconds, wall clock, before the test is killed */
     bool valgrind;  /* small enough to run under the chapter's valgrind analyses */
-    /* extra_tests.c: an instructor's test merged with --extra-tests, and who may see
-     * it. The N-th test of a chapter that is not visible has hidden_number N. */
-    enum test_visibility { VISIBLE = 0, AFTER_DUE_DATE, HIDDEN } visibility;
-    int hidden_number;
-    bool extra;
 };
+
+/* extra_tests.c: who may see a test an instructor merged with --extra-tests */
+enum test_visibility { VISIBLE = 0, AFTER_DUE_DATE, HIDDEN };
 
 /* exercises.c: the tests/ file that defines a test ("tests/test_lock.c", NULL when none
  * does) and the student files it exercises ("src/lock.c"), from that file's name or
@@ -78,6 +76,13 @@ struct chapter {
     char *extra_dir;
     char **extra_sources;
     size_t n_extra_sources;
+    /* its tests that are not visible, by name (redact.h): the N-th is "hidden test N" */
+    struct hidden_test {
+        const char *name; /* the test's own name (not a copy) */
+        enum test_visibility visibility;
+        int number;
+    } *hidden;
+    size_t n_hidden;
     const struct chapter *whole; /* a narrowed chapter (select.c): the chapter it was
                                     narrowed from; NULL otherwise */
     char *load_error; /* set when chapter.cfg could not be read: then only id, number,

@@ -4,25 +4,40 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool test_concealed(const struct test_spec *t, enum audience a)
+static const struct hidden_test *hidden_of(const struct chapter *ch, const struct test_spec *t)
 {
-    switch (t->visibility) {
+    for (size_t i = 0; i < ch->n_hidden; i++)
+        if (strcmp(ch->hidden[i].name, t->name) == 0)
+            return &ch->hidden[i];
+    return NULL;
+}
+
+enum test_visibility test_visibility(const struct chapter *ch, const struct test_spec *t)
+{
+    const struct hidden_test *h = hidden_of(ch, t);
+    return h ? h->visibility : VISIBLE;
+}
+
+bool test_concealed(const struct chapter *ch, const struct test_spec *t, enum audience a)
+{
+    switch (test_visibility(ch, t)) {
     case HIDDEN: return a != AUDIENCE_INSTRUCTOR;
     case AFTER_DUE_DATE: return a == AUDIENCE_STUDENT;
     default: return false;
     }
 }
 
-char *concealed_name(const struct test_spec *t)
+char *concealed_name(const struct chapter *ch, const struct test_spec *t)
 {
-    return xasprintf("hidden test %d", t->hidden_number);
+    const struct hidden_test *h = hidden_of(ch, t);
+    return xasprintf("hidden test %d", h ? h->number : 0);
 }
 
 static bool any_concealed(const struct chapter_result *rs, size_t n, enum audience a)
 {
     for (size_t c = 0; c < n; c++)
         for (size_t i = 0; rs[c].tests && i < rs[c].chapter->n_tests; i++)
-            if (test_concealed(&rs[c].chapter->tests[i], a))
+            if (test_concealed(rs[c].chapter, &rs[c].chapter->tests[i], a))
                 return true;
     return false;
 }
@@ -37,14 +52,22 @@ static void redact_one(const struct chapter_result *r, enum audience a, struct c
         return;
     ch->tests = xcalloc(ch->n_tests + 1, sizeof *ch->tests);
     out->tests = xcalloc(ch->n_tests + 1, sizeof *out->tests);
+    ch->hidden = xcalloc(ch->n_hidden + 1, sizeof *ch->hidden); /* by the copy's names */
+    ch->n_hidden = 0;
     for (size_t i = 0; i < ch->n_tests; i++) {
         const struct test_spec *spec = &r->chapter->tests[i];
         ch->tests[i] = *spec;
         out->tests[i] = r->tests[i];
         out->tests[i].spec = &ch->tests[i];
-        if (!test_concealed(spec, a))
+        bool concealed = test_concealed(r->chapter, spec, a);
+        if (concealed)
+            ch->tests[i].name = concealed_name(r->chapter, spec);
+        const struct hidden_test *h = hidden_of(r->chapter, spec);
+        if (h)
+            ch->hidden[ch->n_hidden++] = (struct hidden_test){ch->tests[i].name, h->visibility,
+                                                              h->number};
+        if (!concealed)
             continue;
-        ch->tests[i].name = concealed_name(spec);
         struct test_verdict *t = &out->tests[i];
         t->status = t->status == TEST_PASSED ? TEST_PASSED : TEST_FAILED;
         t->message = t->location = t->output = NULL;
@@ -75,6 +98,7 @@ void redacted_free(struct redacted *r)
             if (strncmp(ch->tests[i].name, "hidden test ", 12) == 0)
                 free(ch->tests[i].name);
         free(ch->tests);
+        free(ch->hidden);
         free(r->results[c].tests);
     }
     free(r->chapters);

@@ -14,10 +14,12 @@ enum audience {
     AUDIENCE_INSTRUCTOR      /* --instructor: everything */
 };
 
+/* The visibility of test t of chapter ch: VISIBLE for the workbook's own tests. */
+enum test_visibility test_visibility(const struct chapter *ch, const struct test_spec *t);
 /* Whether the audience may not see test t's name, code, location, message or output. */
-bool test_concealed(const struct test_spec *t, enum audience a);
+bool test_concealed(const struct chapter *ch, const struct test_spec *t, enum audience a);
 /* "hidden test N" (to free). */
-char *concealed_name(const struct test_spec *t);
+char *concealed_name(const struct chapter *ch, const struct test_spec *t);
 
 /* A copy of rs in which each concealed test is named "hidden test N", is "passed" or
  * "failed" only, and has no message, location or output; the rest is shared with rs.

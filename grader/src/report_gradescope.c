@@ -51,7 +51,7 @@ static json_t *test_entry(const struct chapter_result *r, size_t i)
     char *output = xasprintf("%s%s", head, t->status != TEST_PASSED && t->message
                                                ? t->message : "");
     json_t *e = entry(r->chapter, t->spec->name, t->score, t->spec->points, output,
-                      test_visibility_name(t->spec->visibility));
+                      test_visibility_name(test_visibility(r->chapter, t->spec)));
     free(output);
     free(head);
     return e;
@@ -105,7 +105,7 @@ static char *student_output(const struct chapter_result *all, size_t n)
             free(note);
         }
         for (size_t i = 0; r->tests && i < r->chapter->n_tests; i++)
-            if (test_concealed(&all[c].chapter->tests[i], AUDIENCE_STUDENT)) {
+            if (test_concealed(all[c].chapter, &all[c].chapter->tests[i], AUDIENCE_STUDENT)) {
                 char *h = xasprintf("%s: %s\n", r->tests[i].spec->name,
                                     r->tests[i].status == TEST_PASSED ? "passed" : "failed");
                 append(&text, h);

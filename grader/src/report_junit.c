@@ -12,8 +12,8 @@
  *
  * A failed test is a <failure>; a crash, an early exit, a timeout or a compile error an
  * <error> (type: the test's status); a test of a chapter that could not be graded, or
- * an analysis that did not run, <skipped> with the reason. grader/tests/junit-10.xsd
- * (Jenkins' schema) validates it in the unit tests. */
+ * an analysis that did not run, <skipped> with the reason. The unit tests validate it
+ * against grader/tests/schemas/junit.xsd. */
 #include "exports.h"
 
 #include <libxml/xmlwriter.h>
@@ -166,8 +166,9 @@ static void write_suite(xmlTextWriterPtr w, const struct chapter_result *r)
     for (size_t i = 0; r->tests && i < r->chapter->n_tests; i++) {
         const struct test_verdict *t = &r->tests[i];
         start_case(w, r, t->spec->name);
-        write_problem(w, test_outcome(r, t), test_status_name(t->status), t->location,
-                      r->status == CHAPTER_ERROR ? r->message : t->message);
+        bool graded = r->status != CHAPTER_ERROR;
+        write_problem(w, test_outcome(r, t), test_status_name(t->status),
+                      graded ? t->location : NULL, graded ? t->message : r->message);
         xmlTextWriterEndElement(w);
     }
     const struct analysis_result *as[] = {&r->helgrind, &r->memcheck};

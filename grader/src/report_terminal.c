@@ -74,14 +74,14 @@ static void print_reason(FILE *out, const struct chapter_result *r, const struct
 
 /* A test the reader may not see (redact.h): "hidden test N: failed" and its points,
  * nothing else. Returns whether it printed it. */
-static bool print_concealed(FILE *out, const struct test_verdict *t,
+static bool print_concealed(FILE *out, const struct chapter *ch, const struct test_verdict *t,
                             const struct terminal_options *o, const struct style *st,
                             const char *indent, int width)
 {
-    if (!test_concealed(t->spec, (enum audience)o->audience))
+    if (!test_concealed(ch, t->spec, (enum audience)o->audience))
         return false;
     bool passed = t->status == TEST_PASSED;
-    char *name = concealed_name(t->spec);
+    char *name = concealed_name(ch, t->spec);
     char *line = xasprintf("%s: %s", name, passed ? "passed" : "failed");
     fprintf(out, "%s%s%-7s%s %-*s %5g/%g\n", indent, passed ? st->pass : st->fail,
             passed ? "PASS" : "FAIL", st->off, width, line, points_of(t), t->spec->points);
@@ -96,7 +96,7 @@ void report_test_terminal(FILE *out, const struct chapter_result *r, size_t i,
     struct style st = style_for(o->colour);
     const struct test_verdict *t = &r->tests[i];
     bool passed = t->status == TEST_PASSED;
-    if (print_concealed(out, t, o, &st, "  ", NAME_WIDTH))
+    if (print_concealed(out, r->chapter, t, o, &st, "  ", NAME_WIDTH))
         return;
     fprintf(out, "  %s%-7s%s %-*s %5g/%g\n", passed ? st.pass : st.fail,
             status_label(t->status), st.off, NAME_WIDTH, t->spec->name, points_of(t),
@@ -141,7 +141,7 @@ void report_exercise_terminal(FILE *out, const struct chapter_result *r, size_t 
         const struct test_verdict *t = &r->tests[i];
         if (t->status == TEST_PASSED)
             continue;
-        if (failing++ < expand && print_concealed(out, t, o, &st, "    ", NAME_WIDTH - 2)) {
+        if (failing++ < expand && print_concealed(out, r->chapter, t, o, &st, "    ", NAME_WIDTH - 2)) {
             continue;
         } else if (failing <= expand) {
             fprintf(out, "    %s%-7s%s %-*s %3g/%g\n", st.fail, status_label(t->status), st.off,
@@ -149,8 +149,8 @@ void report_exercise_terminal(FILE *out, const struct chapter_result *r, size_t 
             if (t->message)
                 print_reason(out, r, t, o, &st, "            ");
         } else if (passed > 0 && failing - expand <= MAX_LISTED) {
-            char *name = test_concealed(t->spec, (enum audience)o->audience)
-                             ? concealed_name(t->spec) : xstrdup(t->spec->name);
+            char *name = test_concealed(r->chapter, t->spec, (enum audience)o->audience)
+                             ? concealed_name(r->chapter, t->spec) : xstrdup(t->spec->name);
             char *longer = xasprintf("%s%s%s", rest, failing - expand > 1 ? ", " : "", name);
             free(name);
             free(rest);
