@@ -141,7 +141,8 @@ void report_exercise_terminal(FILE *out, const struct chapter_result *r, size_t 
         const struct test_verdict *t = &r->tests[i];
         if (t->status == TEST_PASSED)
             continue;
-        if (failing++ < expand && print_concealed(out, r->chapter, t, o, &st, "    ", NAME_WIDTH - 2)) {
+        if (failing++ < expand &&
+            print_concealed(out, r->chapter, t, o, &st, "    ", NAME_WIDTH - 2)) {
             continue;
         } else if (failing <= expand) {
             fprintf(out, "    %s%-7s%s %-*s %3g/%g\n", st.fail, status_label(t->status), st.off,
