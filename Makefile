@@ -13,6 +13,8 @@
 #                             what a course hands out, graded against that workbook
 #   make lint-workflows       every GitHub workflow through two linters from npm
 #   make mutants [CH=01]      how many of the solutions' mutants the tests kill
+#   make gradescope [CH="01 02"] [EXTRA_TESTS=dir]   Gradescope's autograder zip
+#   make autolab [CH="01 02"] [EXTRA_TESTS=dir]      Autolab's autograde-Makefile and .tar
 #   make clean
 
 # Every package the workbook needs, and what for:
@@ -59,6 +61,9 @@ ARGS ?=
 DEST ?=
 WORKBOOK_REPOSITORY ?=
 WORKBOOK_REF ?=
+EXTRA_TESTS ?=
+GRADESCOPE_DIR ?= build/gradescope
+AUTOLAB_DIR ?= build/autolab
 
 # CI's tools from the npm registry, pinned: a YAML reader for the script that runs the
 # student workflow as GitHub's runner would, and two workflow linters.
@@ -74,7 +79,8 @@ define workbook_only
 endef
 
 .PHONY: all deps grade watch hint list test unit-tests verdict-tests verdict-tests-clang template-tests \
-        workflow-tests student-template lint-workflows ci-node mutants mutants-declared terminal-tests clean
+        workflow-tests student-template lint-workflows ci-node mutants mutants-declared terminal-tests clean \
+        gradescope autolab export-tests
 # Each entry point installs what is missing first, then builds in a fresh make: the
 # compiler flags come from pkg-config, which a fresh machine only has after deps.
 all: deps
@@ -148,6 +154,25 @@ test: deps
 	@$(MAKE) --no-print-directory terminal-tests
 	@$(MAKE) --no-print-directory template-tests
 	@$(MAKE) --no-print-directory workflow-tests
+	@$(MAKE) --no-print-directory export-tests
+
+# What a course uploads to Gradescope or Autolab (README: Gradescope, Autolab): the
+# chapters CH (default: all), the grader, EXTRA_TESTS when given; never solutions/.
+gradescope: bin/grade
+	$(workbook_only)
+	@DEPS_PACKAGES="$(DEPS_PACKAGES)" grader/export/make-bundle gradescope $(GRADESCOPE_DIR) \
+	  "$(CH)" "$(EXTRA_TESTS)"
+
+autolab: bin/grade
+	$(workbook_only)
+	@DEPS_PACKAGES="$(DEPS_PACKAGES)" grader/export/make-bundle autolab $(AUTOLAB_DIR) \
+	  "$(CH)" "$(EXTRA_TESTS)"
+
+# The README's chapter table against the metadata; the Gradescope bundle's setup.sh and
+# run_autograder in a simulated /autograder, Autolab's Makefile on a sample handin.
+export-tests: bin/grade ci-node
+	grader/tests/exports/readme-table.sh
+	node grader/tests/exports/test-exports.mjs
 
 # A student's loop in a real terminal (tmux): watch, save a broken file, fix it.
 terminal-tests: bin/grade

@@ -15,6 +15,7 @@
 
 #include "command.h"
 #include "command_batch.h"
+#include "extra_tests.h"
 #include "includes.h"
 
 #ifndef RUNNER_LIBS
@@ -396,8 +397,9 @@ static int build_harness(const struct build *chapter_build, struct chapter_resul
     return rc;
 }
 
-/* The .c files of work/tests, sorted, as "tests/NAME.c". */
-static char **test_sources(const char *work, size_t *n)
+/* The .c files of work/tests, sorted, as "tests/NAME.c", and the chapter's extra tests
+ * (whose sources are removed once compiled). */
+static char **test_sources(const struct chapter *ch, const char *work, size_t *n)
 {
     char *dir = path_join(work, "tests");
     struct dirent **entries;
@@ -413,6 +415,16 @@ static char **test_sources(const char *work, size_t *n)
     }
     if (count > 0)
         free(entries);
+    for (size_t k = 0; k < ch->n_extra_sources; k++) { /* --extra-tests */
+        bool listed = false;
+        for (size_t i = 0; i < *n && !listed; i++)
+            listed = strcmp(out[i], ch->extra_sources[k]) == 0;
+        if (!listed) {
+            out = xrealloc(out, (*n + 2) * sizeof *out);
+            out[(*n)++] = xstrdup(ch->extra_sources[k]);
+            out[*n] = NULL;
+        }
+    }
     return out;
 }
 
@@ -455,7 +467,7 @@ static int link_runner(const struct build *bd, const struct chapter *ch,
     for (size_t i = 0; i < ch->n_student_files; i++)
         add_owned(&b, build_object_path(ch->student_files[i]));
     size_t n_tests = 0;
-    char **tests = test_sources(bd->work, &n_tests);
+    char **tests = test_sources(ch, bd->work, &n_tests);
     for (size_t i = 0; i < n_tests; i++)
         add_owned(&b, build_object_path(tests[i]));
     free_list(tests, n_tests);
@@ -489,7 +501,7 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
     char *log = path_join(work, "logs/compile.log");
     char *harness_runner = path_join(cfg->workdir, ".harness/wb_runner.o");
     size_t n_tests = 0;
-    char **tests = test_sources(work, &n_tests);
+    char **tests = test_sources(ch, work, &n_tests);
     struct stage_sandbox box;
     struct build bd = start_build(cfg, work, log, &box);
     int rc = mkdir_p(build_dir) == 0 && mkdir_p(logs_dir) == 0 ? 0 : -1;
@@ -504,6 +516,7 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
         rc = replace_refused_includes(&bd, ch, refused, r);
     if (rc == 0)
         rc = compile_sources(&bd, ch, refused, tests, n_tests, r);
+    extra_tests_remove_sources(ch, work); /* nothing a test runs may read them */
     free(refused);
     if (rc == 0)
         rc = link_runner(&bd, ch, r);

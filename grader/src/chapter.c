@@ -8,11 +8,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "extra_tests.h"
+
 #define METADATA_FILE "chapter.cfg"
 
 static const char *const top_keys[] = {"title",   "student_files",     "timeout", "analyses",
                                        "tests",   "allowed_functions", "exports", "forbidden",
-                                       "review",  "equivalent_mutants", "test_sources", NULL};
+                                       "review",  "equivalent_mutants", "test_sources",
+                                       "teaches", NULL};
 static const char *const test_keys[] = {"name", "points", "timeout", "valgrind", NULL};
 static const char *const analysis_keys[] = {"helgrind", "memcheck", NULL};
 static const char *const analysis_item_keys[] = {"points", NULL};
@@ -371,6 +374,9 @@ static int read_config(const config_t *cfg, struct chapter *ch, const char *file
     if (!config_lookup_string(cfg, "title", &title) || title[0] == '\0')
         return fail_at(err, errlen, file, NULL, "missing 'title' (a string)");
     ch->title = xstrdup(title);
+    const char *teaches; /* optional: the README's chapter table (grade --list --markdown) */
+    if (config_lookup_string(cfg, "teaches", &teaches))
+        ch->teaches = xstrdup(teaches);
     if (read_number(root, "timeout", 10, &default_timeout, file, err, errlen) < 0 ||
         read_student_files(root, ch, file, err, errlen) < 0 ||
         read_tests(root, ch, default_timeout, file, err, errlen) < 0 ||
@@ -481,7 +487,9 @@ void chapter_free(struct chapter *ch)
     free(ch->id);
     free(ch->dir);
     free(ch->title);
+    free(ch->teaches);
     free(ch->load_error);
+    extra_tests_free(ch); /* --extra-tests */
     memset(ch, 0, sizeof *ch);
 }
 

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "extra_tests.h"
+
 enum { MAX_STUDENT_FILE_BYTES = 1 << 20 };
 
 /* Copies the grader-owned part of the chapter (include/, tests/) into work. */
@@ -103,6 +105,8 @@ int collect_chapter(const struct grade_config *cfg, const struct chapter *ch,
         rc = -1;
     } else {
         rc = copy_grader_files(ch, work, r);
+        if (rc == 0) /* --extra-tests: gone again once built (build.c) */
+            rc = extra_tests_collect(ch, work, r);
         for (size_t i = 0; rc == 0 && i < ch->n_student_files; i++)
             rc = copy_student_file(sub_dir, ch->student_files[i], work, r);
     }

@@ -122,7 +122,18 @@ int exercises_assign(struct chapter *ch, char *err, size_t errlen)
                 return -1;
             }
     ch->exercises = xcalloc(ch->n_tests + 1, sizeof *ch->exercises);
-    char *tests_dir = path_join(ch->dir, "tests");
+    exercises_assign_dir(ch, ch->dir, 0);
+    return 0;
+}
+
+void exercises_assign_dir(struct chapter *ch, const char *dir, size_t n_before)
+{
+    if (n_before < ch->n_tests) { /* tests added since: no exercise yet */
+        ch->exercises = xrealloc(ch->exercises, (ch->n_tests + 1) * sizeof *ch->exercises);
+        memset(&ch->exercises[n_before], 0,
+               (ch->n_tests + 1 - n_before) * sizeof *ch->exercises);
+    }
+    char *tests_dir = path_join(dir, "tests");
     struct dirent **e;
     int n = scandir(tests_dir, &e, NULL, alphasort);
     if (n > 0)
@@ -132,7 +143,6 @@ int exercises_assign(struct chapter *ch, char *err, size_t errlen)
     if (n >= 0)
         free(e);
     free(tests_dir);
-    return 0;
 }
 
 static const struct test_exercise none;

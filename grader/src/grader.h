@@ -20,6 +20,9 @@ struct test_spec {
     bool valgrind;  /* small enough to run under the chapter's valgrind analyses */
 };
 
+/* extra_tests.c: who may see a test an instructor merged with --extra-tests */
+enum test_visibility { VISIBLE = 0, AFTER_DUE_DATE, HIDDEN };
+
 /* exercises.c: the tests/ file that defines a test ("tests/test_lock.c", NULL when none
  * does) and the student files it exercises ("src/lock.c"), from that file's name or
  * chapter.cfg's test_sources. */
@@ -34,6 +37,7 @@ struct chapter {
     int number;  /* leading number of the id */
     char *dir;   /* the chapter's folder in the grader's tree */
     char *title;
+    char *teaches; /* what it teaches, for the README's table; NULL when not said */
     char **student_files; /* paths relative to the chapter folder */
     size_t n_student_files;
     struct test_spec *tests;
@@ -67,6 +71,18 @@ struct chapter {
         size_t n_files;
     } *test_sources;
     size_t n_test_sources;
+    /* extra_tests.c: the instructor's folder of this chapter's extra tests (NULL: none)
+     * and their sources in it ("tests/test_hidden.c"), compiled with the chapter's */
+    char *extra_dir;
+    char **extra_sources;
+    size_t n_extra_sources;
+    /* its tests that are not visible, by name (redact.h): the N-th is "hidden test N" */
+    struct hidden_test {
+        const char *name; /* the test's own name (not a copy) */
+        enum test_visibility visibility;
+        int number;
+    } *hidden;
+    size_t n_hidden;
     const struct chapter *whole; /* a narrowed chapter (select.c): the chapter it was
                                     narrowed from; NULL otherwise */
     char *load_error; /* set when chapter.cfg could not be read: then only id, number,
@@ -88,6 +104,9 @@ int chapters_load_all(const char *chapters_dir, struct chapter **out, size_t *n,
  * and test_sources (chapter_load calls it). -1 with a message in err when test_sources
  * names a file that is not a student file. */
 int exercises_assign(struct chapter *ch, char *err, size_t errlen);
+/* Assigns the tests not assigned yet from the tests/ files of dir (extra_tests.c: an
+ * instructor's folder); tests from n_before on are new, with no exercise yet. */
+void exercises_assign_dir(struct chapter *ch, const char *dir, size_t n_before);
 /* Whether test i of ch exercises the student file ("src/lock.c"). */
 bool test_exercises(const struct chapter *ch, size_t i, const char *student_file);
 /* "lock.c", "mpq_put.c, mpq_get.c": the files test i exercises, by name (to free). */
@@ -366,6 +385,8 @@ struct terminal_options {
     struct display_paths paths;
     const int *shown; /* per test: the status already printed (live.c), -1 when not;
                          NULL: none printed */
+    int audience; /* redact.h: who reads it; a concealed test shows as "hidden test N:
+                     failed" (0, the default: a student) */
 };
 void report_chapter_header_terminal(FILE *out, const struct chapter *ch,
                                     const struct terminal_options *o);

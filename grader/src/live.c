@@ -16,6 +16,7 @@
 
 #include "command.h"
 #include "live.h"
+#include "redact.h"
 
 enum { REDRAW_EVERY_MS = 200 };
 
@@ -42,10 +43,17 @@ static void draw(struct live *l)
     erase(l);
     const char *dim = l->options.colour ? "\033[2m" : "", *off = l->options.colour ? "\033[0m" : "";
     fprintf(l->out, "%s[%s] %zu/%zu tests", dim, l->chapter->id, l->done, l->chapter->n_tests);
-    if (l->running >= 0)
-        fprintf(l->out, "  running %.60s", l->chapter->tests[l->running].name);
+    const struct test_spec *running = l->running >= 0 ? &l->chapter->tests[l->running] : NULL;
+    char *concealed = running && test_concealed(l->chapter, running,
+                                                (enum audience)l->options.audience)
+                          ? concealed_name(l->chapter, running) : NULL;
+    if (concealed)
+        fprintf(l->out, "  running %s", concealed);
+    else if (running)
+        fprintf(l->out, "  running %.60s", running->name);
     else if (l->stage)
         fprintf(l->out, "  %s", l->stage);
+    free(concealed);
     fprintf(l->out, "  %.0f s%s", now - l->start, off);
     fflush(l->out);
     l->drawn = true;

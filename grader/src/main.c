@@ -4,9 +4,10 @@
  *         [--json FILE] [--keep] [--root DIR] [--verbose] [--show-output]
  *         [--sandbox auto|require|off] [--sandbox-info] [--summary FILE]
  *         [--annotations FILE|-] [--classroom FILE] [--fail-under PERCENT]
- *         [--progress FILE]
+ *         [--progress FILE] [--extra-tests DIR] [--instructor | --after-due-date]
+ *         [--gradescope FILE] [--junit FILE] [--autolab FILE|-]
  *   grade --watch [--chapter N]... [--progress FILE]
- *   grade --list [--progress FILE]
+ *   grade --list [--progress FILE] [--markdown]
  *   grade --hint N [EXERCISE] [--progress FILE]
  *
  * Exit status: 0 whenever grading ran (whatever the score), 1 when the score is below
@@ -27,6 +28,9 @@
 #include "student_commands.h"
 #include "save_watch.h"
 #include "live.h"
+#include "extra_tests.h"
+#include "redact.h"
+#include "exports.h"
 
 enum { EXIT_BELOW_PASS_MARK = 1, EXIT_CANNOT_GRADE = 2, MAX_CHANGES_SHOWN = 20 };
 
@@ -41,6 +45,10 @@ struct options {
     struct selection selection; /* --test and --file */
     bool keep, list, sandbox_info, verbose, show_output, watch, watch_poll;
     enum sandbox_mode sandbox;
+    /* instructors: --extra-tests, who reads the reports, the exports */
+    char *extra_tests, *gradescope_path, *junit_path, *autolab_path;
+    enum audience audience;
+    bool markdown;
     int colour; /* 1 on, 0 off, -1 when stdout is a terminal and NO_COLOR is unset */
 };
 
@@ -90,6 +98,17 @@ static const char usage_text[] =
     "  --fail-under PERCENT\n"
     "                    exit with status 1 when the score is below PERCENT of the\n"
     "                    points (0 to 100); also the Classroom payload's pass mark\n"
+    "  --extra-tests DIR an instructor's private tests, in the chapters' NN-topic/\n"
+    "                    layout (extra.cfg and tests/): graded with the chapter's\n"
+    "  --instructor      show hidden tests in full everywhere (else a student's\n"
+    "                    reports show each as \"hidden test N: passed/failed\")\n"
+    "  --after-due-date  show after_due_date tests in full; hidden ones stay hidden\n"
+    "  --gradescope FILE write Gradescope's results.json (every test by name, each\n"
+    "                    with its visibility)\n"
+    "  --junit FILE      write JUnit XML (GitLab, Jenkins): one testsuite per chapter\n"
+    "  --autolab FILE    write Autolab's scores line {\"scores\": {...}} (- : stdout,\n"
+    "                    after everything else)\n"
+    "  --markdown        with --list: the README's table of chapters\n"
     "  --color, --no-color\n"
     "  -h, --help\n\n"
     "Exit status: 0 when grading ran, whatever the score (unless --fail-under); 1 when\n"
@@ -152,6 +171,10 @@ static struct options parse_options(int argc, char **argv)
         {"fail-under", required_argument, 0, 'F'}, {"test", required_argument, 0, 'T'},
         {"file", required_argument, 0, 'f'},       {"verbose", no_argument, 0, 'v'},
         {"show-output", no_argument, 0, 'O'},
+        {"extra-tests", required_argument, 0, 'X'}, {"instructor", no_argument, 0, 'Y'},
+        {"after-due-date", no_argument, 0, 'Z'},  {"gradescope", required_argument, 0, 'g'},
+        {"junit", required_argument, 0, 'J'},      {"markdown", no_argument, 0, 'm'},
+        {"autolab", required_argument, 0, 'L'},
         {0, 0, 0, 0}};
     struct options o = {.colour = -1, .fail_under = -1};
     o.chapters = xcalloc((size_t)argc, sizeof *o.chapters);
@@ -184,6 +207,13 @@ static struct options parse_options(int argc, char **argv)
         case 'f': o.selection.files[o.selection.n_files++] = optarg; break;
         case 'v': o.verbose = true; break;
         case 'O': o.show_output = true; break;
+        case 'X': o.extra_tests = optarg; break;
+        case 'Y': o.audience = AUDIENCE_INSTRUCTOR; break;
+        case 'Z': o.audience = o.audience ? o.audience : AUDIENCE_AFTER_DUE_DATE; break;
+        case 'g': o.gradescope_path = optarg; break;
+        case 'J': o.junit_path = optarg; break;
+        case 'm': o.markdown = true; break;
+        case 'L': o.autolab_path = optarg; break;
         case 'h': fputs(usage_text, stdout); exit(0);
         default: fputs(usage_text, stderr); exit(EXIT_CANNOT_GRADE);
         }
@@ -372,10 +402,19 @@ static void print_changes(FILE *out, const struct report_context *ctx)
 }
 
 /* Writes the reports the options ask for; returns the exit status the score gives. */
-static int write_reports(const struct options *o, const struct chapter_result *rs, size_t n,
-                         const struct sandbox *box, const struct report_context *ctx)
+static int write_reports(const struct options *o, const struct chapter_result *all, size_t n,
+                         const struct sandbox *box, const struct report_context *ctx,
+                         double seconds)
 {
     char err[1024];
+    /* the exports are the instructor's: every test in full */
+    if (o->gradescope_path &&
+        report_gradescope_write(o->gradescope_path, all, n, seconds, err, sizeof err) < 0)
+        cannot_grade("%s", err);
+    if (o->junit_path && report_junit_write(o->junit_path, all, n, err, sizeof err) < 0)
+        cannot_grade("%s", err);
+    struct redacted redacted; /* the others are a student's, unless --instructor */
+    const struct chapter_result *rs = redact_results(all, n, o->audience, &redacted);
     const struct report_state done = {.complete = true, .selection = &o->selection};
     if (o->json_path &&
         report_json_write_state(o->json_path, rs, n, box, &done, err, sizeof err) < 0)
@@ -391,8 +430,12 @@ static int write_reports(const struct options *o, const struct chapter_result *r
     if (o->annotations_path && report_annotations_write(o->annotations_path, rs, n, ctx, err,
                                                         sizeof err) < 0)
         cannot_grade("%s", err);
+    redacted_free(&redacted);
+    fflush(stdout); /* Autolab reads the last line of the output: this one */
+    if (o->autolab_path && report_autolab_write(o->autolab_path, all, n, err, sizeof err) < 0)
+        cannot_grade("%s", err);
     double score, max;
-    score_total(rs, n, &score, &max);
+    score_total(all, n, &score, &max);
     if (o->fail_under < 0 || report_passes(score, max, o->fail_under))
         return 0;
     printf("Below the pass mark: %g/%g is less than %g%% of the points (exit status 1)\n",
@@ -415,14 +458,17 @@ static bool metadata_broken(const struct chapter_result *rs, size_t n)
 }
 
 /* The JSON report of the grading so far (with --json), marked incomplete. */
-static void write_report_so_far(const struct options *o, const struct chapter_result *rs, size_t n,
+static void write_report_so_far(const struct options *o, const struct chapter_result *all, size_t n,
                            const struct sandbox *box)
 {
     char err[1024];
     const struct report_state so_far = {.complete = false, .selection = &o->selection};
+    struct redacted redacted;
+    const struct chapter_result *rs = redact_results(all, n, o->audience, &redacted);
     if (o->json_path &&
         report_json_write_state(o->json_path, rs, n, box, &so_far, err, sizeof err) < 0)
         cannot_grade("%s", err);
+    redacted_free(&redacted);
 }
 
 enum { PROGRESS_ALWAYS, PROGRESS_WHEN_GIVEN };
@@ -546,6 +592,12 @@ int main(int argc, char **argv)
     char err[1024];
     if (chapters_load_all(chapters_dir, &chs, &n_chs, err, sizeof err) < 0)
         cannot_grade("%s", err);
+    if (o.extra_tests && extra_tests_merge(o.extra_tests, chs, n_chs, err, sizeof err) < 0)
+        cannot_grade("%s", err);
+    if (o.list && o.markdown) {
+        chapter_table_markdown(stdout, chs, n_chs);
+        return 0;
+    }
     if (o.list) {
         struct progress p;
         bool have = open_progress(&o, PROGRESS_ALWAYS, &p);
@@ -591,7 +643,7 @@ int main(int argc, char **argv)
     size_t done = 0;
     char *shown_submission = realpath(submission, NULL);
     struct terminal_options term = {.colour = colour, .verbose = o.verbose,
-                                    .show_output = o.show_output,
+                                    .show_output = o.show_output, .audience = o.audience,
                                     .paths = {root, shown_submission ? shown_submission
                                                                      : submission}};
     const char *term_name = getenv("TERM");
@@ -599,6 +651,7 @@ int main(int argc, char **argv)
     live_init(&live, stdout, isatty(1) && !(term_name && strcmp(term_name, "dumb") == 0), &term);
     cfg.live = &live;
     int status = 0;
+    double started = monotonic_seconds();
     if (o.watch) {
         watch_and_grade(&o, &cfg, sel, n_sel, &live); /* until Ctrl-C: status 0 */
     } else {
@@ -617,7 +670,8 @@ int main(int argc, char **argv)
             status = 128 + command_interrupted();
         } else {
             report_total_terminal(stdout, results, done, colour);
-            status = write_reports(&o, results, done, &box, &ctx);
+            status = write_reports(&o, results, done, &box, &ctx,
+                                   monotonic_seconds() - started);
             if (metadata_broken(results, done))
                 status = EXIT_CANNOT_GRADE;
         }

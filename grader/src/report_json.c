@@ -11,6 +11,8 @@
  * seconds, message, findings: [ { kind, message, where[], variable, test } ] } } } ] }.
  * The names are fixed: tools rely on them. */
 #include "grader.h"
+#include "extra_tests.h"
+#include "redact.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -23,12 +25,16 @@ static json_t *string_or_null(const char *s)
     return s ? json_string(s) : json_null();
 }
 
-static json_t *test_json(const struct test_verdict *t)
+static json_t *test_json(const struct chapter *ch, const struct test_verdict *t)
 {
-    return json_pack("{s:s, s:s, s:f, s:f, s:o, s:o}", "name", t->spec->name, "status",
-                     test_status_name(t->status), "score", t->score, "max_score",
-                     t->spec->points, "message", string_or_null(t->message), "location",
-                     string_or_null(t->location));
+    json_t *test = json_pack("{s:s, s:s, s:f, s:f, s:o, s:o}", "name", t->spec->name, "status",
+                             test_status_name(t->status), "score", t->score, "max_score",
+                             t->spec->points, "message", string_or_null(t->message),
+                             "location", string_or_null(t->location));
+    enum test_visibility v = test_visibility(ch, t->spec);
+    if (v != VISIBLE) /* --extra-tests: "hidden" or "after_due_date" */
+        json_object_set_new(test, "visibility", json_string(test_visibility_name(v)));
+    return test;
 }
 
 static json_t *finding_json(const struct finding *f)
@@ -55,7 +61,7 @@ static json_t *chapter_json(const struct chapter_result *r)
 {
     json_t *tests = json_array();
     for (size_t i = 0; i < r->chapter->n_tests; i++)
-        json_array_append_new(tests, test_json(&r->tests[i]));
+        json_array_append_new(tests, test_json(r->chapter, &r->tests[i]));
     json_t *notes = json_array();
     for (size_t i = 0; i < r->n_notes; i++)
         json_array_append_new(notes, json_string(r->notes[i]));

@@ -7,6 +7,7 @@
  * the reason indented under a failure. Then the analyses, notes and the chapter's and
  * the final score. Every path is shown from the workbook's root (display_paths.c). */
 #include "grader.h"
+#include "redact.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -71,12 +72,32 @@ static void print_reason(FILE *out, const struct chapter_result *r, const struct
     free(where);
 }
 
+/* A test the reader may not see (redact.h): "hidden test N: failed" and its points,
+ * nothing else. Returns whether it printed it. */
+static bool print_concealed(FILE *out, const struct chapter *ch, const struct test_verdict *t,
+                            const struct terminal_options *o, const struct style *st,
+                            const char *indent, int width)
+{
+    if (!test_concealed(ch, t->spec, (enum audience)o->audience))
+        return false;
+    bool passed = t->status == TEST_PASSED;
+    char *name = concealed_name(ch, t->spec);
+    char *line = xasprintf("%s: %s", name, passed ? "passed" : "failed");
+    fprintf(out, "%s%s%-7s%s %-*s %5g/%g\n", indent, passed ? st->pass : st->fail,
+            passed ? "PASS" : "FAIL", st->off, width, line, points_of(t), t->spec->points);
+    free(line);
+    free(name);
+    return true;
+}
+
 void report_test_terminal(FILE *out, const struct chapter_result *r, size_t i,
                           const struct terminal_options *o)
 {
     struct style st = style_for(o->colour);
     const struct test_verdict *t = &r->tests[i];
     bool passed = t->status == TEST_PASSED;
+    if (print_concealed(out, r->chapter, t, o, &st, "  ", NAME_WIDTH))
+        return;
     fprintf(out, "  %s%-7s%s %-*s %5g/%g\n", passed ? st.pass : st.fail,
             status_label(t->status), st.off, NAME_WIDTH, t->spec->name, points_of(t),
             t->spec->points);
@@ -120,14 +141,19 @@ void report_exercise_terminal(FILE *out, const struct chapter_result *r, size_t 
         const struct test_verdict *t = &r->tests[i];
         if (t->status == TEST_PASSED)
             continue;
-        if (failing++ < expand) {
+        if (failing++ < expand &&
+            print_concealed(out, r->chapter, t, o, &st, "    ", NAME_WIDTH - 2)) {
+            continue;
+        } else if (failing <= expand) {
             fprintf(out, "    %s%-7s%s %-*s %3g/%g\n", st.fail, status_label(t->status), st.off,
                     NAME_WIDTH - 2, t->spec->name, points_of(t), t->spec->points);
             if (t->message)
                 print_reason(out, r, t, o, &st, "            ");
         } else if (passed > 0 && failing - expand <= MAX_LISTED) {
-            char *longer = xasprintf("%s%s%s", rest, failing - expand > 1 ? ", " : "",
-                                     t->spec->name);
+            char *name = test_concealed(r->chapter, t->spec, (enum audience)o->audience)
+                             ? concealed_name(r->chapter, t->spec) : xstrdup(t->spec->name);
+            char *longer = xasprintf("%s%s%s", rest, failing - expand > 1 ? ", " : "", name);
+            free(name);
             free(rest);
             rest = longer;
         }

@@ -35,6 +35,7 @@ int main(void)
     srunner_add_suite(sr, collect_suite());
     srunner_add_suite(sr, command_suite());
     srunner_add_suite(sr, completions_suite());
+    srunner_add_suite(sr, exports_suite());
     srunner_add_suite(sr, hangs_suite());
     srunner_add_suite(sr, hints_suite());
     srunner_add_suite(sr, includes_suite());

@@ -13,6 +13,7 @@ Suite *ci_reports_suite(void);
 Suite *collect_suite(void);
 Suite *command_suite(void);
 Suite *completions_suite(void);
+Suite *exports_suite(void);
 Suite *hangs_suite(void);
 Suite *hints_suite(void);
 Suite *includes_suite(void);
