@@ -24,6 +24,7 @@
 
 #include "command.h"
 #include "progress.h"
+#include "provenance.h"
 #include "student_commands.h"
 #include "save_watch.h"
 #include "live.h"
@@ -579,6 +580,9 @@ int main(int argc, char **argv)
     /* Orphans of the tests re-parent to us, so that nothing escapes the final sweep. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     command_handle_interrupts();
+    struct provenance prov;
+    provenance_read(&prov, root, o.submission ? o.submission : root);
+    report_json_set_provenance(&prov);
     const char *cc = getenv("CC");
     struct grade_config cfg = {.root = root, .submission = submission,
                                .workdir = make_workdir(&o), .cc = cc && *cc ? cc : "cc",
@@ -646,5 +650,6 @@ int main(int argc, char **argv)
     free(o.selection.tests);
     free(o.selection.files);
     sandbox_free(&box);
+    provenance_free(&prov);
     return status;
 }
