@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "command.h"
 #include "progress.h"
 #include "provenance.h"
@@ -534,6 +535,8 @@ static int show_hint(const struct options *o, const struct chapter *chs, size_t 
 
 int main(int argc, char **argv)
 {
+    if (batch_requested(argc, argv)) /* grade --batch: its own options (batch.c) */
+        return batch_main(argc, argv);
     struct options o = parse_options(argc, argv);
     char *root = o.root ? realpath(o.root, NULL) : default_root();
     if (root == NULL)
