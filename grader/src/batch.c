@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -418,7 +419,8 @@ static void say(const struct batch_run *b, const char *fmt, ...)
 }
 
 /* s's grading ended with status: keep its manifest when it ended by itself. */
-static void grading_ended(struct batch_run *b, struct submission *s, int status)
+static void grading_ended(struct batch_run *b, struct submission *s, int status,
+                          const struct rusage *ru)
 {
     double seconds = monotonic_seconds() - s->started;
     s->pid = -1;
@@ -441,7 +443,10 @@ static void grading_ended(struct batch_run *b, struct submission *s, int status)
         s->failure = xasprintf("the grader could not grade it (see %s)", s->log);
     struct graded_submission g;
     gradebook_load(&g, s->id, s->json, s->failure);
-    say(b, "graded %s: %g/%g (%s) in %.1f s\n", s->id, g.score, g.max_score, g.status, seconds);
+    /* wait4's ru_maxrss: the largest process of the grading (the grader, a compiler,
+     * valgrind), in KiB */
+    say(b, "graded %s: %g/%g (%s) in %.1f s, peak memory %.0f MiB\n", s->id, g.score,
+        g.max_score, g.status, seconds, (double)ru->ru_maxrss / 1024);
     graded_submission_free(&g);
 }
 
@@ -467,10 +472,11 @@ static void reap_ended(struct batch_run *b, bool block)
 {
     int status;
     pid_t pid;
-    while ((pid = waitpid(-1, &status, block ? 0 : WNOHANG)) > 0) {
+    struct rusage ru;
+    while ((pid = wait4(-1, &status, block ? 0 : WNOHANG, &ru)) > 0) {
         for (size_t i = 0; i < b->n; i++)
             if (b->subs[i].pid == pid) {
-                grading_ended(b, &b->subs[i], status);
+                grading_ended(b, &b->subs[i], status, &ru);
                 break;
             }
         if (block)
