@@ -123,8 +123,9 @@ void class_summary_print(FILE *out, const char *header, const struct graded_subm
         fprintf(out, "  %s:", s->id);
         if (s->n_flags)
             fprintf(out, " %zu review flag(s)%s", s->n_flags, problem ? ";" : "");
-        if (problem)
-            fprintf(out, " %s: %s", s->status, s->problem ? s->problem : "");
+        const char *why = s->problem ? s->problem : "";
+        if (problem) /* its first line: a compiler's messages are in the report */
+            fprintf(out, " %s: %.*s", s->status, (int)strcspn(why, "\n"), why);
         fputc('\n', out);
         listed++;
     }

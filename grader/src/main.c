@@ -5,6 +5,7 @@
  *         [--sandbox auto|require|off] [--sandbox-info] [--summary FILE]
  *         [--annotations FILE|-] [--classroom FILE] [--fail-under PERCENT]
  *         [--progress FILE]
+ *   grade --batch DIR|LIST [-j N] [--csv FILE] [--json-dir DIR] [--force] (batch.c)
  *   grade --watch [--chapter N]... [--progress FILE]
  *   grade --list [--progress FILE]
  *   grade --hint N [EXERCISE] [--progress FILE]
@@ -93,6 +94,8 @@ static const char usage_text[] =
     "                    exit with status 1 when the score is below PERCENT of the\n"
     "                    points (0 to 100); also the Classroom payload's pass mark\n"
     "  --color, --no-color\n"
+    "  --batch DIR|LIST  grade a whole class, each submission in a grader of its own\n"
+    "                    (grade --batch DIR --help shows its options)\n"
     "  -h, --help\n\n"
     "Exit status: 0 when grading ran, whatever the score (unless --fail-under); 1 when\n"
     "the score is below --fail-under; 2 when grading could not run.\n";

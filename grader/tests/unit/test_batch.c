@@ -279,7 +279,7 @@ static struct graded_submission class4[] = {
     {.id = "carol", .status = "incomplete", .problem = "stopped", .score = 54,
      .max_score = 55, .chapters = ch_c, .n_chapters = 1, .failed_tests = fails_c,
      .n_failed_tests = 1},
-    {.id = "dan", .status = "chapter_error", .problem = "02-p: broken", .score = 30,
+    {.id = "dan", .status = "chapter_error", .problem = "02-p: broken\nits message's second line", .score = 30,
      .max_score = 114, .chapters = ch_d, .n_chapters = 2, .failed_tests = fails_d,
      .n_failed_tests = 2},
     {.id = "erin \"e\"", .status = "failed", .problem = "no chapter folder"},
@@ -366,6 +366,7 @@ START_TEST(summary_lists_flags_and_errors)
     ck_assert_ptr_nonnull(strstr(buf, "  bob, jr.: 3 review flag(s)\n"));
     ck_assert_ptr_nonnull(strstr(buf, "  carol: incomplete: stopped\n"));
     ck_assert_ptr_nonnull(strstr(buf, "  dan: chapter_error: 02-p: broken\n"));
+    ck_assert_ptr_null(strstr(buf, "second line")); /* a problem's first line only */
     ck_assert_ptr_nonnull(strstr(buf, "  erin \"e\": failed: no chapter folder\n"));
     ck_assert_ptr_null(strstr(buf, "  alice:"));
     free(buf);
