@@ -131,7 +131,11 @@ static struct batch_options parse_batch_options(int argc, char **argv)
         case 'f': o.force = true; break;
         case 'c': o.chapters[o.n_chapters++] = optarg; break;
         case 'r': o.root = optarg; break;
-        case 'S': o.sandbox = optarg; break;
+        case 'S':
+            if (strcmp(optarg, "auto") && strcmp(optarg, "require") && strcmp(optarg, "off"))
+                batch_fail("--sandbox takes auto, require or off, not '%s'", optarg);
+            o.sandbox = optarg;
+            break;
         case 'C': o.colour = 1; break;
         case 'N': o.colour = 0; break;
         case 'h': fputs(usage_text, stdout); exit(0);
