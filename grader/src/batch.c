@@ -292,6 +292,7 @@ static char *batch_context(const char *root, const struct provenance *prov,
 struct batch_run {
     struct submission *subs;
     size_t n, to_grade, finished, running;
+    size_t kept; /* gradings that ended by themselves: their manifests are kept */
     long jobs;
     bool tty;
     double start, busy_seconds; /* busy: the summed durations of finished gradings */
@@ -433,7 +434,13 @@ static void grading_ended(struct batch_run *b, struct submission *s, int status,
     b->busy_seconds += seconds;
     remove_tree(s->tmpdir);
     bool by_itself = WIFEXITED(status) && WEXITSTATUS(status) <= 2;
-    if (by_itself && !command_interrupted()) {
+    if (command_interrupted() && !by_itself) {
+        say(b, "stopped %s: the batch was interrupted; it is graded when the batch runs "
+               "again\n", s->id);
+        return;
+    }
+    if (by_itself) {
+        b->kept++;
         if (manifest_save(s->manifest, s->current) < 0)
             say(b, "warning: cannot write %s: %s will be graded again\n", s->manifest, s->id);
     } else if (s->failure) { /* stopped at its limit: already said */
@@ -692,7 +699,7 @@ int batch_main(int argc, char **argv)
         if (b.tty)
             fputs("\r\033[K", stdout);
         printf("\nInterrupted: %zu of %zu graded. Run the same command again to resume "
-               "(finished gradings are kept).\n", b.finished, b.to_grade);
+               "(finished gradings are kept).\n", b.kept, b.to_grade);
         status = 128 + command_interrupted();
     } else {
         const char **ids = xcalloc(n_sel + 1, sizeof *ids);
