@@ -619,10 +619,36 @@ static const struct chapter **select_batch_chapters(const struct batch_options *
     return sel;
 }
 
+/* Removes the work folders of batches that were killed (SIGKILL leaves no time to clean
+ * up: their gradings, stopped by PR_SET_PDEATHSIG, remove their own): grade-batch-PID.*
+ * whose PID is no longer running. */
+static void remove_stale_tmp(const char *tmp)
+{
+    DIR *d = opendir(tmp);
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) {
+        char *end;
+        if (strncmp(e->d_name, "grade-batch-", 12) != 0)
+            continue;
+        long pid = strtol(e->d_name + 12, &end, 10);
+        if (pid <= 0 || *end != '.' || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+            continue;
+        char *path = path_join(tmp, e->d_name);
+        struct stat st;
+        if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid())
+            remove_tree(path);
+        free(path);
+    }
+    if (d)
+        closedir(d);
+}
+
 static char *make_tmp_base(void)
 {
     const char *tmp = getenv("TMPDIR");
-    char *base = xasprintf("%s/grade-batch.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    remove_stale_tmp(tmp && *tmp ? tmp : "/tmp");
+    char *base = xasprintf("%s/grade-batch-%ld.XXXXXX", tmp && *tmp ? tmp : "/tmp",
+                           (long)getpid());
     if (mkdtemp(base) == NULL)
         batch_fail("cannot create a work folder in '%s'", tmp && *tmp ? tmp : "/tmp");
     chmod(base, 0711);

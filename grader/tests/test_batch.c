@@ -14,6 +14,7 @@
  * One case: CK_RUN_CASE=batch CK_RUN_TEST=... is not Check's; run all (about 3 min). */
 #include <check.h>
 #include <dirent.h>
+#include <glob.h>
 #include <jansson.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -247,6 +248,11 @@ START_TEST(killed_batch_resumes)
     while (process_mentions(grades) && monotonic_seconds() - start < CHILDREN_GONE_S)
         sleep(1);
     ck_assert_msg(!process_mentions(grades), "a grading outlived its killed batch");
+    /* the killed batch's work folder is left, until the next batch removes it */
+    char *left = xasprintf("/tmp/grade-batch-%d.*", (int)pid);
+    glob_t g;
+    ck_assert_msg(glob(left, 0, NULL, &g) == 0, "no %s after the kill", left);
+    globfree(&g);
     struct timespec before[N_SUBS];
     for (int i = 0; i < N_SUBS; i++)
         if (done[i])
@@ -274,6 +280,8 @@ START_TEST(killed_batch_resumes)
         free(skipped), free(graded);
     }
     expect_in(out, "  01-fork                        3    36.3    54.0     55           1\n");
+    ck_assert_msg(glob(left, 0, NULL, &g) == GLOB_NOMATCH, "%s is still there", left);
+    free(left);
     free(out);
     /* --force grades every one again */
     out = batch(source, grades, "-j 2 --force", 0);
