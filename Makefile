@@ -78,7 +78,7 @@ define workbook_only
   { echo "make $@: this is a student's copy of the workbook; run it in the workbook"; exit 2; }
 endef
 
-.PHONY: all deps grade watch hint list test unit-tests verdict-tests verdict-tests-clang template-tests \
+.PHONY: all deps grade watch hint list test unit-tests verdict-tests verdict-tests-clang batch-tests template-tests \
         workflow-tests student-template lint-workflows ci-node mutants mutants-declared terminal-tests clean \
         gradescope autolab export-tests
 # Each entry point installs what is missing first, then builds in a fresh make: the
@@ -122,6 +122,9 @@ build/unit-tests: $(UNIT_SRC) $(LIB_OBJ) $(HEADERS) grader/harness/wb_confine.c
 build/verdict-tests: grader/tests/test_verdicts.c $(LIB_OBJ) $(HEADERS)
 	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
 
+build/batch-tests: grader/tests/test_batch.c $(LIB_OBJ) $(HEADERS)
+	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+
 unit-tests: build/unit-tests
 	build/unit-tests
 
@@ -132,6 +135,10 @@ verdict-tests: bin/grade build/verdict-tests
 # optimiser, its warnings).
 verdict-tests-clang: bin/grade build/verdict-tests
 	CC=clang build/verdict-tests
+
+# grade --batch on a tiny class: scores as graded alone, the CSV, resuming, --force.
+batch-tests: bin/grade build/batch-tests
+	build/batch-tests
 
 bin/mutants: grader/tools/mutants.c $(LIB_OBJ) $(HEADERS)
 	@mkdir -p bin
@@ -150,6 +157,7 @@ test: deps
 	@$(MAKE) --no-print-directory unit-tests
 	@$(MAKE) --no-print-directory verdict-tests
 	@$(MAKE) --no-print-directory verdict-tests-clang
+	@$(MAKE) --no-print-directory batch-tests
 	@$(MAKE) --no-print-directory mutants-declared
 	@$(MAKE) --no-print-directory terminal-tests
 	@$(MAKE) --no-print-directory template-tests

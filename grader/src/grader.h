@@ -416,6 +416,10 @@ struct report_state {
 int report_json_write_state(const char *path, const struct chapter_result *rs, size_t n,
                             const struct sandbox *box, const struct report_state *state,
                             char *err, size_t errlen);
+/* Every JSON report written after this carries p as its "provenance" (provenance.h;
+ * null until set). p must outlive those writes. */
+struct provenance;
+void report_json_set_provenance(const struct provenance *p);
 
 /* ---- reports for CI and GitHub Classroom (report_markdown.c, report_annotations.c,
  * report_classroom.c, report_location.c) and the workbook files a submission changed

@@ -6,6 +6,7 @@
  *         [--annotations FILE|-] [--classroom FILE] [--fail-under PERCENT]
  *         [--progress FILE] [--extra-tests DIR] [--instructor | --after-due-date]
  *         [--gradescope FILE] [--junit FILE] [--autolab FILE|-]
+  *   grade --batch DIR|LIST [-j N] [--csv FILE] [--json-dir DIR] [--force] (batch.c)
  *   grade --watch [--chapter N]... [--progress FILE]
  *   grade --list [--progress FILE] [--markdown]
  *   grade --hint N [EXERCISE] [--progress FILE]
@@ -23,8 +24,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "batch.h"
 #include "command.h"
 #include "progress.h"
+#include "provenance.h"
 #include "student_commands.h"
 #include "save_watch.h"
 #include "live.h"
@@ -110,6 +113,8 @@ static const char usage_text[] =
     "                    after everything else)\n"
     "  --markdown        with --list: the README's table of chapters\n"
     "  --color, --no-color\n"
+    "  --batch DIR|LIST  grade a whole class, each submission in a grader of its own\n"
+    "                    (grade --batch DIR --help shows its options)\n"
     "  -h, --help\n\n"
     "Exit status: 0 when grading ran, whatever the score (unless --fail-under); 1 when\n"
     "the score is below --fail-under; 2 when grading could not run.\n";
@@ -579,6 +584,8 @@ static int show_hint(const struct options *o, const struct chapter *chs, size_t 
 
 int main(int argc, char **argv)
 {
+    if (batch_requested(argc, argv)) /* grade --batch: its own options (batch.c) */
+        return batch_main(argc, argv);
     struct options o = parse_options(argc, argv);
     char *root = o.root ? realpath(o.root, NULL) : default_root();
     if (root == NULL)
@@ -631,6 +638,9 @@ int main(int argc, char **argv)
     /* Orphans of the tests re-parent to us, so that nothing escapes the final sweep. */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
     command_handle_interrupts();
+    struct provenance prov;
+    provenance_read(&prov, root, o.submission ? o.submission : root);
+    report_json_set_provenance(&prov);
     const char *cc = getenv("CC");
     struct grade_config cfg = {.root = root, .submission = submission,
                                .workdir = make_workdir(&o), .cc = cc && *cc ? cc : "cc",
@@ -700,5 +710,6 @@ int main(int argc, char **argv)
     free(o.selection.tests);
     free(o.selection.files);
     sandbox_free(&box);
+    provenance_free(&prov);
     return status;
 }

@@ -4,6 +4,8 @@
  * interrupted or killed grading leaves a valid report with "complete": false.
  *
  * Shape: { score, max_score, complete, partial, selection: { tests[], files[] } | null,
+ * provenance: { submission_commit, workbook_commit, grader_version, graded_at } (the
+ * commits null when not known; provenance.h),
  * sandbox: { layers: [names], missing: [ { layer, reason } ] },
  * chapters: [ { id, title, score, max_score, status, partial, message, notes[], flags: [ { where,
  * what } ], seconds, stage_seconds, tests: [ { name, status, score, max_score, message,
@@ -13,6 +15,7 @@
 #include "grader.h"
 #include "extra_tests.h"
 #include "redact.h"
+#include "provenance.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -99,6 +102,23 @@ static json_t *sandbox_json(const struct sandbox *box)
     return json_pack("{s:o, s:o}", "layers", layers, "missing", missing);
 }
 
+static const struct provenance *report_provenance;
+
+void report_json_set_provenance(const struct provenance *p)
+{
+    report_provenance = p;
+}
+
+static json_t *provenance_json(const struct provenance *p)
+{
+    if (p == NULL)
+        return json_null();
+    return json_pack("{s:o, s:o, s:s, s:o}", "submission_commit",
+                     string_or_null(p->submission_commit), "workbook_commit",
+                     string_or_null(p->workbook_commit), "grader_version", p->grader_version,
+                     "graded_at", string_or_null(p->graded_at));
+}
+
 static json_t *strings_json(char *const *items, size_t n)
 {
     json_t *a = json_array();
@@ -135,10 +155,11 @@ int report_json_write_state(const char *path, const struct chapter_result *rs, s
                                             strings_json(sel->tests, sel->n_tests), "files",
                                             strings_json(sel->files, sel->n_files))
                                 : json_null();
-    json_t *root = json_pack("{s:f, s:f, s:b, s:b, s:o, s:o, s:o}", "score", score,
+    json_t *root = json_pack("{s:f, s:f, s:b, s:b, s:o, s:o, s:o, s:o}", "score", score,
                              "max_score", max, "complete", state->complete, "partial", partial,
-                             "selection", selection, "sandbox", sandbox_json(box), "chapters",
-                             chapters);
+                             "selection", selection, "provenance",
+                             provenance_json(report_provenance), "sandbox", sandbox_json(box),
+                             "chapters", chapters);
     int rc = dump_atomically(root, path);
     if (rc < 0)
         snprintf(err, errlen, "cannot write the JSON report %s", path);

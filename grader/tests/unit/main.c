@@ -29,6 +29,7 @@ void unit_write(const char *dir, const char *name, const char *text)
 int main(void)
 {
     SRunner *sr = srunner_create(chapter_suite());
+    srunner_add_suite(sr, batch_suite());
     srunner_add_suite(sr, changes_suite());
     srunner_add_suite(sr, checklog_suite());
     srunner_add_suite(sr, ci_reports_suite());

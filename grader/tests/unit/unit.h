@@ -6,6 +6,7 @@
 
 #include "grader.h"
 
+Suite *batch_suite(void);
 Suite *changes_suite(void);
 Suite *chapter_suite(void);
 Suite *checklog_suite(void);
