@@ -13,6 +13,8 @@
 #                             what a course hands out, graded against that workbook
 #   make lint-workflows       every GitHub workflow through two linters from npm
 #   make mutants [CH=01]      how many of the solutions' mutants the tests kill
+#   make bench [ARGS="-j 1"]  grading the solutions against building and running them
+#                             natively: both times and their ratio
 #   make clean
 
 # Every package the workbook needs, and what for:
@@ -73,7 +75,8 @@ define workbook_only
 endef
 
 .PHONY: all deps grade watch hint list test unit-tests verdict-tests verdict-tests-clang template-tests \
-        workflow-tests student-template lint-workflows ci-node mutants mutants-declared terminal-tests clean
+        workflow-tests student-template lint-workflows ci-node mutants mutants-declared terminal-tests \
+        bench clean
 # Each entry point installs what is missing first, then builds in a fresh make: the
 # compiler flags come from pkg-config, which a fresh machine only has after deps.
 all: deps
@@ -133,6 +136,13 @@ bin/mutants: grader/tools/mutants.c $(LIB_OBJ) $(HEADERS)
 mutants: deps
 	@$(MAKE) --no-print-directory bin/grade bin/mutants
 	bin/mutants $(if $(CH),--chapter $(CH))
+
+# Grading the solutions against building them and running their tests natively, side
+# by side: both wall times and the ratio (grader/tools/bench.sh).
+bench: deps
+	$(workbook_only)
+	@$(MAKE) --no-print-directory bin/grade
+	@CC="$(CC)" RUNNER_LIBS="$(RUNNER_LIBS)" GRADE_ARGS="$(ARGS)" grader/tools/bench.sh
 
 # Every mutant a chapter declares equivalent must still be a mutant of its solution.
 mutants-declared: bin/mutants

@@ -8,9 +8,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 
 #include "command.h"
 #include "includes.h"
@@ -233,6 +235,23 @@ static int build_harness(const struct build *chapter_build, struct chapter_resul
     return rc;
 }
 
+/* Builds the harness unless it is built; chapters graded at the same time (parallel.c)
+ * take turns through a lock in the work folder, so that only one builds it and none
+ * reads it half built. */
+static int build_harness_once(const struct build *chapter_build, const char *harness_runner,
+                              struct chapter_result *r)
+{
+    char *lock_path = path_join(chapter_build->cfg->workdir, ".harness.lock");
+    int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    free(lock_path);
+    while (lock >= 0 && flock(lock, LOCK_EX) < 0 && errno == EINTR)
+        continue;
+    int rc = is_file(harness_runner) ? 0 : build_harness(chapter_build, r);
+    if (lock >= 0)
+        close(lock); /* and with it the lock */
+    return rc;
+}
+
 /* The .c files of work/tests, sorted, as "tests/NAME.c". */
 static char **test_sources(const char *work, size_t *n)
 {
@@ -309,8 +328,8 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
     free(logs_dir);
     if (rc == 0)
         rc = includes_check(work, ch, r); /* before the compiler reads anything */
-    if (rc == 0 && !is_file(harness_runner))
-        rc = build_harness(&bd, r);
+    if (rc == 0)
+        rc = build_harness_once(&bd, harness_runner, r);
     for (size_t i = 0; rc == 0 && i < ch->n_student_files; i++) {
         objects[n_objects] = build_object_path(ch->student_files[i]);
         rc = compile_student_file(&bd, ch, ch->student_files[i], objects[n_objects++], r);
