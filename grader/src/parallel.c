@@ -7,7 +7,9 @@
  * at once cannot reach each other's processes. The harness, built once per grading, is
  * built under a lock (build.c).
  *
- * A worker grades its chapter with no terminal output, then writes its result as JSON
+ * Chapters start costliest first (most test runs, valgrind's counted once per
+ * analysis), so that a long chapter does not end the grading alone. A worker grades
+ * its chapter with no terminal output, then writes its result as JSON
  * (result_transfer.c) to a pipe and exits; the grader reads every pipe with poll(),
  * prints each chapter whole when its pipe closes (in the order chapters end), calls
  * `ended` with the chapters so far in chapter order, and redraws the progress line
@@ -38,6 +40,28 @@ struct worker {
     size_t len;
     double start;
 };
+
+/* What grading a chapter costs, roughly: each test runs once, and once more under each
+ * analysis that covers it (valgrind runs are what take long). */
+static size_t cost(const struct chapter *ch)
+{
+    size_t analyses = (size_t)ch->helgrind.on + (size_t)ch->memcheck.on, n = ch->n_tests;
+    for (size_t i = 0; i < ch->n_tests; i++)
+        n += ch->tests[i].valgrind ? analyses : 0;
+    return n;
+}
+
+static const struct parallel_grading *sorting; /* for by_cost: qsort takes no argument */
+
+/* The costliest chapters first, so that the last to end is a short one; then in order. */
+static int by_cost(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, k = *(const size_t *)b;
+    size_t ci = cost(sorting->chapters[i]), ck = cost(sorting->chapters[k]);
+    if (ci != ck)
+        return ci > ck ? -1 : 1;
+    return i < k ? -1 : i > k;
+}
 
 int parallel_default_jobs(void)
 {
@@ -76,6 +100,8 @@ static void work(const struct parallel_grading *p, const struct chapter *ch, int
     cfg.live = NULL;
     struct chapter_result r;
     p->grade(&cfg, ch, &r);
+    if (command_interrupted()) /* stopped part way: no result to report */
+        _exit(1);
     char *text = result_transfer_encode(&r);
     int rc = text ? write_all(fd, text, strlen(text)) : -1;
     _exit(rc == 0 ? 0 : 1);
@@ -114,7 +140,8 @@ static char *worker_failure(int status, const char *why)
 }
 
 /* The worker's pipe closed: its result, read back. Returns false when there is none to
- * keep (the worker was stopped by an interrupt before it wrote one). */
+ * keep (an interrupt stopped the worker before it wrote one: the chapter was not graded
+ * to its end, and is left out). */
 static bool finish(const struct parallel_grading *p, struct worker *w, struct chapter_result *r)
 {
     close(w->fd);
@@ -204,6 +231,11 @@ size_t parallel_grade(const struct parallel_grading *p, struct chapter_result *r
     struct pollfd *fds = xcalloc(max, sizeof *fds);
     struct chapter_result *slots = xcalloc(p->n_chapters + 1, sizeof *slots);
     bool *ended = xcalloc(p->n_chapters + 1, sizeof *ended);
+    size_t *order = xcalloc(p->n_chapters + 1, sizeof *order);
+    for (size_t i = 0; i < p->n_chapters; i++)
+        order[i] = i;
+    sorting = p;
+    qsort(order, p->n_chapters, sizeof *order, by_cost);
     size_t next = 0, running = 0, n_ended = 0;
     bool stopping = false;
     for (;;) {
@@ -213,7 +245,7 @@ size_t parallel_grade(const struct parallel_grading *p, struct chapter_result *r
                 kill(ws[i].pid, SIGTERM);
         }
         while (!stopping && running < max && next < p->n_chapters) {
-            size_t ch = next++;
+            size_t ch = order[next++];
             if (start(p, ch, &ws[running]) == 0) {
                 running++;
                 continue;
@@ -245,6 +277,7 @@ size_t parallel_grade(const struct parallel_grading *p, struct chapter_result *r
     for (size_t i = 0; i < p->n_chapters; i++)
         if (ended[i])
             results[n++] = slots[i];
+    free(order);
     free(ended);
     free(slots);
     free(fds);

@@ -27,9 +27,9 @@ struct parallel_grading {
  * sandbox uid and control groups, which hands its result back through a pipe
  * (result_transfer.c). Each chapter is printed whole when it ends, in the order they
  * end. An interrupt (command_interrupted) stops the workers and starts no more; the
- * chapters they were grading are kept as far as they got, as a sequential grading
- * keeps the chapter it was in. Fills results with the chapters that ended, in chapter
- * order, and returns how many. */
+ * chapters they were grading are left out (a sequential grading keeps the chapter it
+ * was in, as far as it got). Fills results with the chapters graded to their end, in
+ * chapter order, and returns how many. */
 size_t parallel_grade(const struct parallel_grading *p, struct chapter_result *results);
 
 /* The default -j: the number of online processors. */

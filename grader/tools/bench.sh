@@ -23,6 +23,10 @@ FLAGS="-std=c17 -Wall -Wextra -Werror -pthread -g -gdwarf-4 -Og -D_GNU_SOURCE -p
 HARNESS="wb_runner.c wb_test.c wb_proc.c wb_confine.c"
 
 now() { date +%s.%N; }
+# CPU seconds (user + system) of the shell's waited-for children, from a file the shell's
+# own `times` wrote (in a subshell it would count the subshell's)
+cpu() { awk 'NR == 2 { gsub(/s/, ""); split($1, u, "m"); split($2, y, "m");
+                       print u[1] * 60 + u[2] + y[1] * 60 + y[2] }' "$1"; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
@@ -56,19 +60,28 @@ native() {
 }
 
 echo "native: building the solutions and running their tests directly..."
+times >"$tmp/cpu.0"
 start=$(now)
 native
 native_s=$(awk "BEGIN { print $(now) - $start }")
+times >"$tmp/cpu.1"
 
 echo "grade: bin/grade --submission solutions $GRADE_ARGS ..."
 start=$(now)
 bin/grade --submission solutions --no-color --json "$tmp/grade.json" $GRADE_ARGS >"$tmp/grade.log" 2>&1 ||
     { tail -20 "$tmp/grade.log"; echo "bench: grading failed"; exit 1; }
 grade_s=$(awk "BEGIN { print $(now) - $start }")
+times >"$tmp/cpu.2"
+native_cpu=$(awk "BEGIN { print $(cpu "$tmp/cpu.1") - $(cpu "$tmp/cpu.0") }")
+grade_cpu=$(awk "BEGIN { print $(cpu "$tmp/cpu.2") - $(cpu "$tmp/cpu.1") }")
 score=$(grep '^Score:' "$tmp/grade.log" | tail -1)
 
-awk -v n="$native_s" -v g="$grade_s" -v s="$score" 'BEGIN {
-    printf "native: %.1f s\ngrade:  %.1f s (%s)\nratio:  %.2f (grade / native)\n", n, g, s, g / n }'
+awk -v n="$native_s" -v g="$grade_s" -v s="$score" -v nc="$native_cpu" -v gc="$grade_cpu" \
+    -v cpus="$(getconf _NPROCESSORS_ONLN)" -v load="$(cut -d' ' -f1-3 /proc/loadavg)" 'BEGIN {
+    printf "native: %.1f s (CPU %.1f s)\n", n, nc
+    printf "grade:  %.1f s (CPU %.1f s; %s)\n", g, gc, s
+    printf "ratio:  %.2f (grade / native, wall clock; CPU: %.2f)\n", g / n, gc / nc
+    printf "machine: %d processors, load average %s\n", cpus, load }'
 case "$score" in
 "Score: "*) full=$(echo "$score" | sed 's/Score: \([0-9.]*\)\/\([0-9.]*\).*/\1 \2/') ;;
 *) full="0 1" ;;
