@@ -175,7 +175,11 @@ static void draw_jobs(struct live *l)
 void live_jobs_progress(struct live *l, const char *text)
 {
     enum { COLUMNS = 79 }; /* what fits a line of a terminal of 80 */
-    snprintf(l->jobs, sizeof l->jobs, "%.*s", (int)COLUMNS, text);
+    char line[sizeof l->jobs];
+    snprintf(line, sizeof line, "%.*s", (int)COLUMNS, text);
+    if (strcmp(line, l->jobs) == 0 && (l->drawn || line[0] == '\0'))
+        return; /* already on the screen */
+    memcpy(l->jobs, line, sizeof line);
     if (l->tty)
         draw(l);
 }

@@ -92,7 +92,8 @@ static void work(const struct parallel_grading *p, const struct chapter *ch, int
         _exit(1);
     /* orphans of its tests re-parent to it, as they would to a sequential grader */
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-    sandbox_take_own_uid(p->cfg->sandbox);
+    if (p->cfg->sandbox)
+        sandbox_take_own_uid(p->cfg->sandbox);
     int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
     if (null >= 0) /* the grader prints each chapter: nothing of the worker's shows */
         dup2(null, STDOUT_FILENO);
