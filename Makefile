@@ -15,6 +15,8 @@
 #   make mutants [CH=01]      how many of the solutions' mutants the tests kill
 #   make gradescope [CH="01 02"] [EXTRA_TESTS=dir]   Gradescope's autograder zip
 #   make autolab [CH="01 02"] [EXTRA_TESTS=dir]      Autolab's autograde-Makefile and .tar
+#   make bench [ARGS="-j 1"]  grading the solutions against building and running them
+#                             natively: both times and their ratio
 #   make clean
 
 # Every package the workbook needs, and what for:
@@ -79,7 +81,7 @@ define workbook_only
 endef
 
 .PHONY: all deps grade watch hint list test unit-tests verdict-tests verdict-tests-clang batch-tests template-tests \
-        workflow-tests student-template lint-workflows ci-node mutants mutants-declared terminal-tests clean \
+        workflow-tests student-template lint-workflows ci-node mutants mutants-declared terminal-tests bench clean \
         gradescope autolab export-tests
 # Each entry point installs what is missing first, then builds in a fresh make: the
 # compiler flags come from pkg-config, which a fresh machine only has after deps.
@@ -147,6 +149,13 @@ bin/mutants: grader/tools/mutants.c $(LIB_OBJ) $(HEADERS)
 mutants: deps
 	@$(MAKE) --no-print-directory bin/grade bin/mutants
 	bin/mutants $(if $(CH),--chapter $(CH))
+
+# Grading the solutions against building them and running their tests natively, side
+# by side: both wall times and the ratio (grader/tools/bench.sh).
+bench: deps
+	$(workbook_only)
+	@$(MAKE) --no-print-directory bin/grade
+	@CC="$(CC)" RUNNER_LIBS="$(RUNNER_LIBS)" GRADE_ARGS="$(ARGS)" grader/tools/bench.sh
 
 # Every mutant a chapter declares equivalent must still be a mutant of its solution.
 mutants-declared: bin/mutants

@@ -330,7 +330,7 @@ struct batch_run {
 static char **child_argv(const struct batch_run *b, const struct submission *s)
 {
     const struct batch_options *o = b->o;
-    char **argv = xcalloc(16 + 2 * o->n_chapters, sizeof *argv);
+    char **argv = xcalloc(18 + 2 * o->n_chapters, sizeof *argv);
     size_t k = 0;
     argv[k++] = "grade";
     argv[k++] = "--root";
@@ -340,6 +340,8 @@ static char **child_argv(const struct batch_run *b, const struct submission *s)
     argv[k++] = "--json";
     argv[k++] = s->json;
     argv[k++] = "--no-color";
+    argv[k++] = "-j"; /* the batch's -j runs submissions side by side: their chapters */
+    argv[k++] = "1";  /* go one after another, or the cores would be shared -j x -j ways */
     for (size_t i = 0; i < o->n_chapters; i++) {
         argv[k++] = "--chapter";
         argv[k++] = (char *)o->chapters[i];

@@ -8,9 +8,11 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "command.h"
@@ -397,6 +399,23 @@ static int build_harness(const struct build *chapter_build, struct chapter_resul
     return rc;
 }
 
+/* Builds the harness unless it is built; chapters graded at the same time (parallel.c)
+ * take turns through a lock in the work folder, so that only one builds it and none
+ * reads it half built. */
+static int build_harness_once(const struct build *chapter_build, const char *harness_runner,
+                              struct chapter_result *r)
+{
+    char *lock_path = path_join(chapter_build->cfg->workdir, ".harness.lock");
+    int lock = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    free(lock_path);
+    while (lock >= 0 && flock(lock, LOCK_EX) < 0 && errno == EINTR)
+        continue;
+    int rc = is_file(harness_runner) ? 0 : build_harness(chapter_build, r);
+    if (lock >= 0)
+        close(lock); /* and with it the lock */
+    return rc;
+}
+
 /* The .c files of work/tests, sorted, as "tests/NAME.c", and the chapter's extra tests
  * (whose sources are removed once compiled). */
 static char **test_sources(const struct chapter *ch, const char *work, size_t *n)
@@ -509,8 +528,8 @@ int build_chapter(const struct grade_config *cfg, const struct chapter *ch,
         r->status = CHAPTER_ERROR;
         r->message = xasprintf("cannot create %s: %s", build_dir, strerror(errno));
     }
-    if (rc == 0 && !is_file(harness_runner))
-        rc = build_harness(&bd, r);
+    if (rc == 0)
+        rc = build_harness_once(&bd, harness_runner, r);
     bool *refused = xcalloc(ch->n_student_files + 1, sizeof *refused);
     if (rc == 0) /* before the compiler reads any student file */
         rc = replace_refused_includes(&bd, ch, refused, r);

@@ -35,8 +35,12 @@ static void erase(struct live *l)
     l->drawn = false;
 }
 
+static void draw_jobs(struct live *l);
+
 static void draw(struct live *l)
 {
+    if (l->tty && l->chapter == NULL)
+        draw_jobs(l);
     if (!l->tty || l->chapter == NULL)
         return;
     double now = monotonic_seconds();
@@ -160,4 +164,39 @@ void live_chapter_end(struct live *l, const struct chapter_result *r)
     l->shown = NULL;
     l->ended = NULL;
     l->chapter = NULL;
+}
+
+/* ---- -j N: chapters graded at once (parallel.c) ---- */
+
+static void draw_jobs(struct live *l)
+{
+    erase(l);
+    if (l->jobs[0] == '\0')
+        return;
+    const char *dim = l->options.colour ? "\033[2m" : "", *off = l->options.colour ? "\033[0m" : "";
+    fprintf(l->out, "%s%s%s", dim, l->jobs, off);
+    fflush(l->out);
+    l->drawn = true;
+    l->last_draw = monotonic_seconds();
+}
+
+void live_jobs_progress(struct live *l, const char *text)
+{
+    enum { COLUMNS = 79 }; /* what fits a line of a terminal of 80 */
+    char line[sizeof l->jobs];
+    snprintf(line, sizeof line, "%.*s", (int)COLUMNS, text);
+    if (strcmp(line, l->jobs) == 0 && (l->drawn || line[0] == '\0'))
+        return; /* already on the screen */
+    memcpy(l->jobs, line, sizeof line);
+    if (l->tty)
+        draw(l);
+}
+
+void live_chapter_whole(struct live *l, const struct chapter_result *r)
+{
+    erase(l);
+    report_chapter_header_terminal(l->out, r->chapter, &l->options);
+    report_chapter_terminal(l->out, r, &l->options);
+    fflush(l->out);
+    draw(l);
 }

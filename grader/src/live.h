@@ -22,6 +22,7 @@ struct live {
     const char *stage;                /* "building", "analysing"... when no test runs */
     double start, last_draw;
     bool drawn;                       /* a progress line is on the screen */
+    char jobs[160];                   /* -j N: the progress line between chapters */
 };
 
 void live_init(struct live *l, FILE *out, bool tty, const struct terminal_options *o);
@@ -33,5 +34,11 @@ void live_test_began(struct live *l, int test);
 void live_test_ended(struct live *l, int test, const struct completions *c);
 /* Erases the progress line and prints the rest of the chapter's report. */
 void live_chapter_end(struct live *l, const struct chapter_result *r);
+
+/* -j N (parallel.c): chapters graded at once elsewhere, each printed whole when it
+ * ends. The progress line shows text (cut to fit a line; "" for none). */
+void live_jobs_progress(struct live *l, const char *text);
+/* Erases the progress line, prints the chapter's header and report, redraws the line. */
+void live_chapter_whole(struct live *l, const struct chapter_result *r);
 
 #endif

@@ -4,9 +4,9 @@
  *         [--json FILE] [--keep] [--root DIR] [--verbose] [--show-output]
  *         [--sandbox auto|require|off] [--sandbox-info] [--summary FILE]
  *         [--annotations FILE|-] [--classroom FILE] [--fail-under PERCENT]
- *         [--progress FILE] [--extra-tests DIR] [--instructor | --after-due-date]
+ *         [--progress FILE] [-j N] [--extra-tests DIR] [--instructor | --after-due-date]
  *         [--gradescope FILE] [--junit FILE] [--autolab FILE|-]
-  *   grade --batch DIR|LIST [-j N] [--csv FILE] [--json-dir DIR] [--force] (batch.c)
+ *   grade --batch DIR|LIST [-j N] [--csv FILE] [--json-dir DIR] [--force] (batch.c)
  *   grade --watch [--chapter N]... [--progress FILE]
  *   grade --list [--progress FILE] [--markdown]
  *   grade --hint N [EXERCISE] [--progress FILE]
@@ -34,6 +34,7 @@
 #include "extra_tests.h"
 #include "redact.h"
 #include "exports.h"
+#include "parallel.h"
 
 enum { EXIT_BELOW_PASS_MARK = 1, EXIT_CANNOT_GRADE = 2, MAX_CHANGES_SHOWN = 20 };
 
@@ -43,6 +44,7 @@ struct options {
     char *progress_path; /* the student's progress file: recorded when given */
     char *hint_chapter, *hint_exercise;
     double fail_under; /* a percentage; negative when not given */
+    int jobs;          /* -j: chapters graded at once; 0 when not given */
     char **chapters;
     size_t n_chapters;
     struct selection selection; /* --test and --file */
@@ -112,6 +114,9 @@ static const char usage_text[] =
     "  --autolab FILE    write Autolab's scores line {\"scores\": {...}} (- : stdout,\n"
     "                    after everything else)\n"
     "  --markdown        with --list: the README's table of chapters\n"
+    "  -j, --jobs N      grade up to N chapters at once, each shown whole when it\n"
+    "                    ends (default: the number of processors; -j 1: one after\n"
+    "                    another, each verdict as it comes)\n"
     "  --color, --no-color\n"
     "  --batch DIR|LIST  grade a whole class, each submission in a grader of its own\n"
     "                    (grade --batch DIR --help shows its options)\n"
@@ -159,11 +164,20 @@ static double parse_percent(const char *arg)
     return p;
 }
 
+static int parse_jobs(const char *arg)
+{
+    char *end;
+    long n = strtol(arg, &end, 10);
+    if (end == arg || *end != '\0' || n < 1 || n > 1024)
+        cannot_grade("-j takes a number of chapters from 1 to 1024, not '%s'", arg);
+    return (int)n;
+}
+
 static struct options parse_options(int argc, char **argv)
 {
     static const struct option longs[] = {
         {"submission", required_argument, 0, 's'}, {"chapter", required_argument, 0, 'c'},
-        {"json", required_argument, 0, 'j'},       {"root", required_argument, 0, 'r'},
+        {"json", required_argument, 0, 'J'},       {"root", required_argument, 0, 'r'},
         {"workdir", required_argument, 0, 'w'},    {"keep", no_argument, 0, 'k'},
         {"list", no_argument, 0, 'l'},             {"color", no_argument, 0, 'C'},
         {"no-color", no_argument, 0, 'N'},         {"help", no_argument, 0, 'h'},
@@ -175,10 +189,10 @@ static struct options parse_options(int argc, char **argv)
         {"watch-poll", no_argument, 0, 'Q'},
         {"fail-under", required_argument, 0, 'F'}, {"test", required_argument, 0, 'T'},
         {"file", required_argument, 0, 'f'},       {"verbose", no_argument, 0, 'v'},
-        {"show-output", no_argument, 0, 'O'},
+        {"show-output", no_argument, 0, 'O'},      {"jobs", required_argument, 0, 'j'},
         {"extra-tests", required_argument, 0, 'X'}, {"instructor", no_argument, 0, 'Y'},
         {"after-due-date", no_argument, 0, 'Z'},  {"gradescope", required_argument, 0, 'g'},
-        {"junit", required_argument, 0, 'J'},      {"markdown", no_argument, 0, 'm'},
+        {"junit", required_argument, 0, 'U'},      {"markdown", no_argument, 0, 'm'},
         {"autolab", required_argument, 0, 'L'},
         {0, 0, 0, 0}};
     struct options o = {.colour = -1, .fail_under = -1};
@@ -186,11 +200,12 @@ static struct options parse_options(int argc, char **argv)
     o.selection.tests = xcalloc((size_t)argc, sizeof *o.selection.tests);
     o.selection.files = xcalloc((size_t)argc, sizeof *o.selection.files);
     int c;
-    while ((c = getopt_long(argc, argv, "h", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hj:", longs, NULL)) != -1) {
         switch (c) {
         case 's': o.submission = optarg; break;
         case 'c': o.chapters[o.n_chapters++] = optarg; break;
-        case 'j': o.json_path = optarg; break;
+        case 'J': o.json_path = optarg; break;
+        case 'j': o.jobs = parse_jobs(optarg); break;
         case 'r': o.root = optarg; break;
         case 'w': o.workdir = optarg; break;
         case 'D': o.chapters_dir = optarg; break;
@@ -216,7 +231,7 @@ static struct options parse_options(int argc, char **argv)
         case 'Y': o.audience = AUDIENCE_INSTRUCTOR; break;
         case 'Z': o.audience = o.audience ? o.audience : AUDIENCE_AFTER_DUE_DATE; break;
         case 'g': o.gradescope_path = optarg; break;
-        case 'J': o.junit_path = optarg; break;
+        case 'U': o.junit_path = optarg; break;
         case 'm': o.markdown = true; break;
         case 'L': o.autolab_path = optarg; break;
         case 'h': fputs(usage_text, stdout); exit(0);
@@ -525,6 +540,32 @@ static void grade_live(const struct grade_config *cfg, const struct chapter *ch,
     free(work);
 }
 
+/* -j N: the chapters graded at once (parallel.c), the JSON report written after each. */
+struct report_so_far {
+    const struct options *o;
+    const struct sandbox *box;
+};
+
+static void chapters_ended(void *arg, const struct chapter_result *rs, size_t n)
+{
+    const struct report_so_far *so_far = arg;
+    write_report_so_far(so_far->o, rs, n, so_far->box);
+}
+
+static size_t grade_in_parallel(const struct options *o, const struct grade_config *cfg,
+                                const struct chapter **sel, size_t n_sel, int jobs,
+                                struct chapter_result *results)
+{
+    struct report_so_far so_far = {o, cfg->sandbox};
+    if ((size_t)jobs > n_sel)
+        jobs = (int)n_sel;
+    printf("%zu chapters, %d at once (-j): each is shown when it ends\n", n_sel, jobs);
+    const struct parallel_grading p = {.cfg = cfg, .chapters = sel, .n_chapters = n_sel,
+                                       .jobs = jobs, .grade = grade_chapter, .live = cfg->live,
+                                       .ended = chapters_ended, .arg = &so_far};
+    return parallel_grade(&p, results);
+}
+
 /* grade --watch: grades the chapter of each student file saved, until interrupted. */
 static void watch_and_grade(const struct options *o, const struct grade_config *cfg,
                             const struct chapter **sel, size_t n_sel, struct live *live)
@@ -666,9 +707,14 @@ int main(int argc, char **argv)
         watch_and_grade(&o, &cfg, sel, n_sel, &live); /* until Ctrl-C: status 0 */
     } else {
         write_report_so_far(&o, results, 0, &box);
-        for (; done < n_sel && !command_interrupted(); done++) {
-            grade_live(&cfg, sel[done], &live, &results[done]);
-            write_report_so_far(&o, results, done + 1, &box);
+        int jobs = o.jobs ? o.jobs : parallel_default_jobs();
+        if (jobs > 1 && n_sel > 1) {
+            done = grade_in_parallel(&o, &cfg, sel, n_sel, jobs, results);
+        } else {
+            for (; done < n_sel && !command_interrupted(); done++) {
+                grade_live(&cfg, sel[done], &live, &results[done]);
+                write_report_so_far(&o, results, done + 1, &box);
+            }
         }
         bool whole = o.selection.n_tests == 0 && o.selection.n_files == 0;
         if (whole && !command_interrupted()) /* else a chapter was graded in part */

@@ -23,6 +23,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "report_json.h"
+
 static json_t *string_or_null(const char *s)
 {
     return s ? json_string(s) : json_null();
@@ -60,7 +62,7 @@ static json_t *analysis_json(const struct analysis_result *a)
                      string_or_null(a->message), "findings", findings);
 }
 
-static json_t *chapter_json(const struct chapter_result *r)
+json_t *report_json_chapter(const struct chapter_result *r)
 {
     json_t *tests = json_array();
     for (size_t i = 0; i < r->chapter->n_tests; i++)
@@ -147,7 +149,7 @@ int report_json_write_state(const char *path, const struct chapter_result *rs, s
     json_t *chapters = json_array();
     double score, max;
     for (size_t i = 0; i < n; i++)
-        json_array_append_new(chapters, chapter_json(&rs[i]));
+        json_array_append_new(chapters, report_json_chapter(&rs[i]));
     score_total(rs, n, &score, &max);
     const struct selection *sel = state->selection;
     bool partial = sel && !selection_empty(sel);

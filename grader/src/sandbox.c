@@ -255,6 +255,14 @@ void sandbox_probe(struct sandbox *box, enum sandbox_mode mode)
     probe_cgroups(box);
 }
 
+void sandbox_take_own_uid(struct sandbox *box)
+{
+    if (box->active[LAYER_SEPARATE_UID]) {
+        box->uid = (uid_t)(UID_BASE + getpid() % UID_SPAN);
+        box->gid = (gid_t)box->uid;
+    }
+}
+
 void sandbox_free(struct sandbox *box)
 {
     for (int l = 0; l < N_LAYERS; l++)

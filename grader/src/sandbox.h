@@ -106,6 +106,10 @@ struct sandbox {
 /* Probes the layers (runs bubblewrap once to see that it works here). */
 void sandbox_probe(struct sandbox *box, enum sandbox_mode mode);
 void sandbox_free(struct sandbox *box);
+/* In a process forked to grade beside others (parallel.c): the sandbox uid of this
+ * process's own pid, so that its final sweep (sandbox_kill_uid) and its IPC removal
+ * reach its own processes only, never those of a chapter graded at the same time. */
+void sandbox_take_own_uid(struct sandbox *box);
 
 /* The limits of one sandboxed command. 0 means "no limit" for each. */
 struct sandbox_limits {

@@ -315,18 +315,71 @@ END_TEST
 static json_t *find_test(json_t *chapter, const char *name);
 static void expect_substring(const char *what, const char *text, const char *part);
 
+/* ---- the same verdicts whatever -j ---- */
+
+/* value without what depends on timing (every "seconds" and "stage_seconds"). */
+static void drop_times(json_t *value)
+{
+    if (json_is_object(value)) {
+        json_object_del(value, "seconds");
+        json_object_del(value, "stage_seconds");
+        const char *key;
+        json_t *member;
+        json_object_foreach(value, key, member)
+            drop_times(member);
+    } else if (json_is_array(value)) {
+        size_t i;
+        json_t *item;
+        json_array_foreach(value, i, item)
+            drop_times(item);
+    }
+}
+
+/* Grades submission's chapters (chapter_args) with -j 1 and -j 2: the reports must be
+ * the same in everything but times: scores, statuses, messages, every test's verdict,
+ * every analysis and finding, chapters in chapter order. */
+static void same_verdicts_whatever_jobs(const char *submission, const char *chapter_args)
+{
+    char *one = xasprintf("-j 1 %s", chapter_args), *two = xasprintf("-j 2 %s", chapter_args);
+    json_t *sequential = grade_in("chapters", submission, one, NULL);
+    json_t *parallel = grade_in("chapters", submission, two, NULL);
+    drop_times(sequential);
+    drop_times(parallel);
+    if (!json_equal(sequential, parallel)) {
+        char *a = json_dumps(sequential, JSON_INDENT(1)), *b = json_dumps(parallel, JSON_INDENT(1));
+        ck_abort_msg("%s %s: -j 1 and -j 2 differ:\n%.6000s\n--- -j 2 ---\n%.6000s", submission,
+                     chapter_args, a, b);
+    }
+    json_decref(sequential);
+    json_decref(parallel);
+    free(one);
+    free(two);
+}
+
+START_TEST(parallel_grading_gives_the_same_verdicts)
+{
+    /* full marks with both analyses, and failures with their messages */
+    same_verdicts_whatever_jobs("solutions", "--chapter 01 --chapter 08 --chapter 11");
+    same_verdicts_whatever_jobs("chapters", "--chapter 03 --chapter 09 --chapter 12");
+}
+END_TEST
+
+
 /* ---- interrupted gradings, and make grade in a chapter folder ---- */
 
 /* Starts bin/grade on the solutions of chapters 07, 08 and 09 (valgrind makes each take
- * a few seconds), its output to dir/grade.log, its report to dir/report.json. */
+ * a few seconds), with the default -j, its output to dir/grade.log, its report to
+ * dir/report.json, its work folder in dir. */
 static pid_t grade_directly(const char *dir)
 {
     char *json = path_join(dir, "report.json"), *log = path_join(dir, "grade.log");
+    ck_assert_int_eq(chmod(dir, 0711), 0); /* the sandbox uid passes through to its folder */
     fflush(NULL);
     pid_t pid = fork();
     ck_assert_int_ge(pid, 0);
     if (pid == 0) {
-        if (freopen(log, "w", stdout) == NULL || dup2(fileno(stdout), 2) < 0)
+        if (freopen(log, "w", stdout) == NULL || dup2(fileno(stdout), 2) < 0 ||
+            setenv("TMPDIR", dir, 1) < 0)
             _exit(127);
         execl("bin/grade", "bin/grade", "--root", ".", "--no-color", "--submission", "solutions",
               "--chapter", "07", "--chapter", "08", "--chapter", "09", "--json", json,
@@ -356,8 +409,38 @@ static json_t *report_with(const char *dir, size_t chapters)
     return report;
 }
 
-/* A grading stopped by signo in its second chapter leaves a valid report of what was
- * graded, marked incomplete; returns its wait status. */
+/* A process whose command line mentions text, or 0 when none does. */
+static pid_t process_mentioning(const char *text)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    pid_t found = 0;
+    while (d && found == 0 && (e = readdir(d)) != NULL) {
+        pid_t pid = (pid_t)atol(e->d_name);
+        if (pid <= 0 || pid == getpid())
+            continue;
+        char *path = xasprintf("/proc/%d/cmdline", (int)pid);
+        FILE *f = fopen(path, "r");
+        char line[8192];
+        size_t n = f ? fread(line, 1, sizeof line - 1, f) : 0;
+        if (f)
+            fclose(f);
+        for (size_t i = 0; i < n; i++)
+            line[i] = line[i] ? line[i] : ' ';
+        line[n] = '\0';
+        if (strstr(line, text))
+            found = pid;
+        free(path);
+    }
+    if (d)
+        closedir(d);
+    return found;
+}
+
+/* A grading stopped by signo once a chapter is in its report (with -j, others are
+ * being graded then) leaves a valid report marked incomplete, which still holds every
+ * chapter graded before the signal, in chapter order; nothing of it keeps running.
+ * Returns its wait status. */
 static int interrupt_grading(int signo)
 {
     char *dir = xstrdup("/tmp/grade-verdict.XXXXXX");
@@ -367,7 +450,6 @@ static int interrupt_grading(int signo)
     ck_assert_msg(early != NULL, "no report with one chapter within 300 s");
     ck_assert_msg(json_is_false(json_object_get(early, "complete")),
                   "a report written while grading goes on says complete: false");
-    json_decref(early);
     ck_assert_int_eq(kill(pid, signo), 0);
     int status;
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
@@ -375,9 +457,27 @@ static int interrupt_grading(int signo)
     ck_assert_msg(report != NULL, "no valid report after signal %d", signo);
     ck_assert_msg(json_is_false(json_object_get(report, "complete")),
                   "an interrupted grading's report says complete: false");
-    json_t *first = json_array_get(json_object_get(report, "chapters"), 0);
-    ck_assert_str_eq(str(first, "id"), "07-process-pool");
-    ck_assert_msg(num(first, "score") == num(first, "max_score"), "07 was graded in full");
+    size_t i;
+    json_t *ch, *chapters = json_object_get(report, "chapters");
+    json_array_foreach(json_object_get(early, "chapters"), i, ch)
+    {
+        json_t *later = find_chapter(report, str(ch, "id"));
+        ck_assert_msg(later != NULL, "%s, graded before the signal, is in the report",
+                      str(ch, "id"));
+        ck_assert_msg(num(later, "score") == num(later, "max_score"), "%s was graded in full",
+                      str(ch, "id"));
+    }
+    for (i = 1; i < json_array_size(chapters); i++)
+        ck_assert_msg(strcmp(str(json_array_get(chapters, i - 1), "id"),
+                             str(json_array_get(chapters, i), "id")) < 0,
+                      "the report lists chapters in chapter order");
+    pid_t left = 0;
+    for (double end = monotonic_seconds() + 10; monotonic_seconds() < end; usleep(100 * 1000))
+        if ((left = process_mentioning(dir)) == 0)
+            break;
+    ck_assert_msg(left == 0, "process %d of the grading still runs 10 s after it ended",
+                  (int)left);
+    json_decref(early);
     json_decref(report);
     remove_tree(dir);
     free(dir);
@@ -1218,6 +1318,7 @@ int main(void)
     tcase_set_timeout(whole, GRADE_TIMEOUT_S);
     tcase_add_test(whole, solutions_score_full_marks);
     tcase_add_test(whole, skeletons_compile_and_score_zero);
+    tcase_add_test(whole, parallel_grading_gives_the_same_verdicts);
     suite_add_tcase(s, whole);
     TCase *stops = tcase_create("interruptions");
     tcase_set_timeout(stops, GRADE_TIMEOUT_S);

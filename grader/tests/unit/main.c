@@ -42,6 +42,7 @@ int main(void)
     srunner_add_suite(sr, includes_suite());
     srunner_add_suite(sr, policy_suite());
     srunner_add_suite(sr, report_suite());
+    srunner_add_suite(sr, result_transfer_suite());
     srunner_add_suite(sr, sandbox_suite());
     srunner_add_suite(sr, valgrindlog_suite());
     srunner_add_suite(sr, workfile_suite());

@@ -20,6 +20,7 @@ Suite *hints_suite(void);
 Suite *includes_suite(void);
 Suite *policy_suite(void);
 Suite *report_suite(void);
+Suite *result_transfer_suite(void);
 Suite *sandbox_suite(void);
 Suite *valgrindlog_suite(void);
 Suite *workfile_suite(void);
