@@ -12,7 +12,7 @@
 #   make student-template DEST=dir [WORKBOOK_REPOSITORY=owner/name] [WORKBOOK_REF=commit]
 #                             what a course hands out, graded against that workbook
 #   make lint-workflows       every GitHub workflow through two linters from npm
-#   make mutants [CH=01]      how many of the solutions' mutants the tests kill
+#   make mutants [CH=01] [MUTANT=src/x.c:12]  how many of the solutions' mutants the tests kill
 #   make gradescope [CH="01 02"] [EXTRA_TESTS=dir]   Gradescope's autograder zip
 #   make autolab [CH="01 02"] [EXTRA_TESTS=dir]      Autolab's autograde-Makefile and .tar
 #   make bench [ARGS="-j 1"]  grading the solutions against building and running them
@@ -148,7 +148,7 @@ bin/mutants: grader/tools/mutants.c $(LIB_OBJ) $(HEADERS)
 
 mutants: deps
 	@$(MAKE) --no-print-directory bin/grade bin/mutants
-	bin/mutants $(if $(CH),--chapter $(CH))
+	bin/mutants $(if $(CH),--chapter $(CH)) $(foreach m,$(MUTANT),--mutant $(m))
 
 # Grading the solutions against building them and running their tests natively, side
 # by side: both wall times and the ratio (grader/tools/bench.sh).

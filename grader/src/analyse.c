@@ -142,6 +142,8 @@ static void start_tool(const struct grade_config *cfg, const struct chapter *ch,
 static char *why_not_counted(const struct tool_run *t, char *log_gap)
 {
     const struct command_outcome *o = &t->outcome;
+    if (o->interrupted)
+        return xasprintf("the grading was interrupted while %s ran", t->tool->name);
     if (o->timed_out)
         return xasprintf("%s did not finish within %.0f s", t->tool->name, t->deadline);
     if (!WIFEXITED(o->status) || WEXITSTATUS(o->status) > 1)

@@ -97,7 +97,10 @@ static struct command compiler_command(const struct build *bd, struct argv *b, c
 static int judge(const struct build *bd, const struct command *cmd, int rc,
                  const struct command_outcome *out, struct chapter_result *r)
 {
-    if (cmd->timeout_s <= 0 || out->timed_out) {
+    if (out->interrupted) {
+        r->status = CHAPTER_ERROR;
+        r->message = xstrdup("the grading was interrupted during the build");
+    } else if (cmd->timeout_s <= 0 || out->timed_out) {
         r->status = CHAPTER_COMPILE_ERROR;
         r->message = xasprintf("the build did not finish within %d s (all its steps together)",
                                BUILD_TIMEOUT_S);
@@ -178,9 +181,10 @@ static int compile_one(const struct build *bd, const char *source, const char *o
 static int compile_skeleton(const struct build *bd, const struct chapter *ch, const char *rel,
                             const char *obj, struct chapter_result *r)
 {
-    char *skeleton = path_join(ch->dir, rel), *copy = path_join(bd->work, rel);
+    char *skeleton = ch->dir ? path_join(ch->dir, rel) : NULL;
+    char *copy = path_join(bd->work, rel);
     int rc = -1;
-    if (!is_file(skeleton)) { /* the caller shows the student's errors instead */
+    if (!chapter_has_skeleton(ch, rel)) { /* the caller shows the student's errors instead */
         r->status = CHAPTER_COMPILE_ERROR;
         r->message = xasprintf("the chapter has no skeleton of %s", rel);
     } else if (remove_tree(copy) < 0 || copy_file(skeleton, copy) < 0) {

@@ -452,6 +452,24 @@ static void free_rules(struct name_rule *rules, size_t n)
     free(rules);
 }
 
+double chapter_max_points(const struct chapter *ch)
+{
+    double points = ch->helgrind.points + ch->memcheck.points; /* 0 when off */
+    for (size_t i = 0; i < ch->n_tests; i++)
+        points += ch->tests[i].points;
+    return points;
+}
+
+bool chapter_has_skeleton(const struct chapter *ch, const char *rel)
+{
+    if (ch->dir == NULL)
+        return false;
+    char *skeleton = path_join(ch->dir, rel);
+    bool found = is_file(skeleton);
+    free(skeleton);
+    return found;
+}
+
 void chapter_free(struct chapter *ch)
 {
     for (size_t i = 0; i < ch->n_student_files; i++)

@@ -373,7 +373,8 @@ static void enforce_limits(struct command_run *run, double now)
     }
     if (!stop)
         return;
-    run->timed_out = !run->disk_exceeded;
+    run->interrupted = interrupted && !run->disk_exceeded;
+    run->timed_out = !run->disk_exceeded && !run->interrupted;
     kill_run(run);
     while (waitpid(run->pid, &run->status, 0) < 0 && errno == EINTR)
         continue;
@@ -464,6 +465,7 @@ void command_finish(struct command_run *run, struct command_outcome *outcome)
     drain_rest(run);
     outcome->status = unwrapped_status(run);
     outcome->timed_out = run->timed_out;
+    outcome->interrupted = run->interrupted;
     outcome->disk_exceeded = run->disk_exceeded;
     outcome->output_bytes = run->seen;
     outcome->output_cut = run->seen > run->kept;

@@ -36,6 +36,7 @@ struct command {
 struct command_outcome {
     int status;          /* wait status when it ran */
     bool timed_out;      /* killed at the deadline */
+    bool interrupted;    /* killed because the grader was interrupted (Ctrl-C, SIGTERM) */
     bool disk_exceeded;  /* killed: its writable folders grew beyond the limit */
     int exec_errno;      /* non-zero: could not be started (errno of exec/chdir) */
     unsigned long strays; /* processes it left running, killed afterwards */
@@ -66,7 +67,7 @@ struct command_run {
     size_t kept, seen;
     char progress[1024]; /* a progress line being received */
     size_t progress_len;
-    bool ended, timed_out, disk_exceeded;
+    bool ended, timed_out, interrupted, disk_exceeded;
     int status;
     struct sandbox_run sandbox;
     bool sandboxed;

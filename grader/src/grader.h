@@ -93,6 +93,11 @@ struct chapter {
  * line into err. */
 int chapter_load(const char *dir, struct chapter *out, char *err, size_t errlen);
 void chapter_free(struct chapter *ch);
+/* The points a grading of the chapter can earn: its tests' and its analyses'. */
+double chapter_max_points(const struct chapter *ch);
+/* Whether the chapter ships a skeleton of student file rel (which stands in for a
+ * student file refused or not compiling). */
+bool chapter_has_skeleton(const struct chapter *ch, const char *rel);
 
 /* Loads every chapters_dir/NN-topic/chapter.cfg, sorted by folder name. A chapter
  * whose metadata is broken is still listed, with load_error set; -1 only when there

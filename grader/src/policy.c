@@ -713,16 +713,6 @@ static bool found_any(const struct checker *c)
     return false;
 }
 
-static bool has_skeleton(const struct checker *c, size_t i)
-{
-    if (c->ch->dir == NULL)
-        return false;
-    char *skeleton = path_join(c->ch->dir, c->ch->student_files[i]);
-    bool found = is_file(skeleton);
-    free(skeleton);
-    return found;
-}
-
 /* Whether skeletons can stand in for every file with violations: each can be blamed
  * on a file that has a skeleton and was not replaced by it already. */
 static bool skeletons_can_help(const struct checker *c, const bool *replaced)
@@ -730,7 +720,8 @@ static bool skeletons_can_help(const struct checker *c, const bool *replaced)
     if (c->found[c->n_objects].count > 0)
         return false;
     for (size_t i = 0; i < c->n_objects; i++)
-        if (c->found[i].count > 0 && (replaced[i] || !has_skeleton(c, i)))
+        if (c->found[i].count > 0 &&
+            (replaced[i] || !chapter_has_skeleton(c->ch, c->ch->student_files[i])))
             return false;
     return true;
 }

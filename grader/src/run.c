@@ -278,6 +278,8 @@ static struct argv runner_argv(const struct chapter *ch, const bool *todo, int t
 /* Why the runner stopped before reporting every test. */
 static char *missing_reason(const struct command_outcome *out)
 {
+    if (out->interrupted)
+        return xstrdup("no result: the grading was interrupted while the test ran");
     if (out->timed_out)
         return xasprintf("no result: the test runner did not finish within %.0f s and was "
                          "killed", out->seconds);
@@ -464,7 +466,8 @@ static int run_tests(const struct attempt *a, bool *todo, struct chapter_result 
         if (first == n)
             return 0;
         bool stopped_in_test = out->timed_out && report.running >= 0;
-        bool retry = stopped_in_test || (!out->timed_out && WIFSIGNALED(out->status));
+        bool retry = stopped_in_test ||
+                     (!out->timed_out && !out->interrupted && WIFSIGNALED(out->status));
         if (stopped_in_test)
             first = (size_t)report.running;
         char *reason = missing_reason(out);

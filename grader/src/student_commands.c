@@ -10,14 +10,6 @@
 
 enum { BAR_WIDTH = 30 };
 
-static double chapter_points(const struct chapter *ch)
-{
-    double points = ch->helgrind.points + ch->memcheck.points;
-    for (size_t k = 0; k < ch->n_tests; k++)
-        points += ch->tests[k].points;
-    return points;
-}
-
 /* "[##########--------------------]" for done of total. */
 static void print_bar(FILE *out, double done, double total)
 {
@@ -37,7 +29,7 @@ void student_list(FILE *out, const struct chapter *chs, size_t n, const struct p
             fprintf(out, "%-22s BROKEN: %s\n", chs[i].id, chs[i].load_error);
             continue;
         }
-        double points = chapter_points(&chs[i]);
+        double points = chapter_max_points(&chs[i]);
         struct chapter_progress c = p ? progress_chapter(p, chs[i].id) : (struct chapter_progress){0};
         total += points;
         fprintf(out, "%-22s %-52s %3zu tests %5g points", chs[i].id, chs[i].title,

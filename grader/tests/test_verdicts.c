@@ -317,12 +317,14 @@ static void expect_substring(const char *what, const char *text, const char *par
 
 /* ---- the same verdicts whatever -j ---- */
 
-/* value without what depends on timing (every "seconds" and "stage_seconds"). */
+/* value without what depends on timing (every "seconds" and "stage_seconds", and when
+ * it was graded). */
 static void drop_times(json_t *value)
 {
     if (json_is_object(value)) {
         json_object_del(value, "seconds");
         json_object_del(value, "stage_seconds");
+        json_object_del(value, "graded_at");
         const char *key;
         json_t *member;
         json_object_foreach(value, key, member)
@@ -455,6 +457,14 @@ static int interrupt_grading(int signo)
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     json_t *report = report_with(dir, 1);
     ck_assert_msg(report != NULL, "no valid report after signal %d", signo);
+    /* what the signal stopped is said to be interrupted, never timed out */
+    char *log_path = path_join(dir, "grade.log");
+    char *log = read_text_file(log_path, 1 << 20);
+    ck_assert_msg(log && strstr(log, "did not finish within") == NULL,
+                  "after signal %d the grading's output speaks of a time limit:\n%s", signo,
+                  log ? log : "(no output)");
+    free(log);
+    free(log_path);
     ck_assert_msg(json_is_false(json_object_get(report, "complete")),
                   "an interrupted grading's report says complete: false");
     size_t i;

@@ -1,6 +1,6 @@
 /* mutants.c - how well a chapter's tests catch the bugs its lessons warn about.
  *
- *   mutants [--chapter N]... [--root DIR] [--check-declared]
+ *   mutants [--chapter N]... [--mutant ID]... [--root DIR] [--check-declared]
  *
  * Applies concurrency-bug mutation operators to each reference solution's student
  * files, one change at a time (a dropped lock/unlock pair, `while` around a wait made
@@ -12,7 +12,9 @@
  * non-equivalent mutants, 1 otherwise, 2 when it cannot run. --check-declared grades
  * nothing: it checks that every mutant chapter.cfg declares equivalent still exists
  * (a declaration left behind by a changed solution would hide nothing, or the wrong
- * thing), for make test. */
+ * thing), for make test. --mutant ID (repeatable; an ID or its beginning, e.g.
+ * src/event.c:21 or src/event.c) grades only those mutants: the quick way to see
+ * whether a new test kills a survivor; the percentage then covers only them. */
 #include <ctype.h>
 #include <getopt.h>
 #include <jansson.h>
@@ -301,10 +303,24 @@ struct tally {
     int killed, survived, equivalent, errors;
 };
 
+/* The mutant ids (or their beginnings) --mutant asked for; none: every mutant. */
+static const char **only_ids;
+static size_t n_only_ids;
+
+static bool wanted_mutant(const char *id)
+{
+    for (size_t i = 0; i < n_only_ids; i++)
+        if (strncmp(id, only_ids[i], strlen(only_ids[i])) == 0)
+            return true;
+    return n_only_ids == 0;
+}
+
 static void grade_mutant(const char *root, const char *solution_dir, const struct chapter *ch,
                          const struct mutant *mu, const char *rel, double full,
                          struct tally *t)
 {
+    if (!wanted_mutant(mu->id))
+        return;
     char *sub = mutant_submission(solution_dir, ch, rel, mu->text);
     double score = 0, max = 0;
     if (sub == NULL || grade(root, sub, ch, &score, &max) < 0) {
@@ -401,9 +417,11 @@ int main(int argc, char **argv)
     static const struct option longs[] = {{"chapter", required_argument, 0, 'c'},
                                           {"root", required_argument, 0, 'r'},
                                           {"check-declared", no_argument, 0, 'd'},
+                                          {"mutant", required_argument, 0, 'm'},
                                           {0, 0, 0, 0}};
     bool check_only = false;
     char **wanted = xcalloc((size_t)argc, sizeof *wanted);
+    only_ids = xcalloc((size_t)argc, sizeof *only_ids);
     size_t n_wanted = 0;
     const char *root_arg = NULL;
     int c;
@@ -414,8 +432,11 @@ int main(int argc, char **argv)
             root_arg = optarg;
         else if (c == 'd')
             check_only = true;
+        else if (c == 'm')
+            only_ids[n_only_ids++] = optarg;
         else
-            return fputs("usage: mutants [--chapter N]... [--root DIR] [--check-declared]\n",
+            return fputs("usage: mutants [--chapter N]... [--mutant ID]... [--root DIR] "
+                         "[--check-declared]\n",
                          stderr),
                    2;
     }
@@ -450,5 +471,6 @@ int main(int argc, char **argv)
     free(chapters_dir);
     free(root);
     free(wanted);
+    free(only_ids);
     return all_good ? 0 : 1;
 }
