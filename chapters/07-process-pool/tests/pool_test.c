@@ -33,7 +33,9 @@ void t_open_pipes(void)
 
 void t_release(int gate)
 {
-    ck_assert_int_eq(wb_write_full(t_gate[gate][1], "g", 1), 0);
+    ck_assert_msg(wb_write_full(t_gate[gate][1], "g", 1) == 0,
+                  "test setup: opening gate %d (a byte into its pipe) failed: %s", gate,
+                  strerror(errno));
 }
 
 void t_read_events(struct t_event *events, size_t n)
@@ -204,7 +206,8 @@ void t_check_pool_fds(struct pool *pool)
 {
     enum { MAX = 16 };
     size_t n = pool->n_workers;
-    ck_assert(n <= MAX);
+    ck_assert_msg(n <= MAX, "test setup: the pool has %zu worker slots, the check of its "
+                  "descriptors takes at most %d", n, MAX);
     share_inodes(pool);
     struct pool_result *results[MAX];
     for (size_t i = 0; i < n; i++) {

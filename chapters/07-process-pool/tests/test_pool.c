@@ -67,7 +67,8 @@ WB_TEST(join_before_close_is_einval_at_once)
     t_open_pipes();
     struct pool *pool = t_create(1);
     struct pool_result *r = POOL(pool_apply_async(pool, t_gated, 1));
-    ck_assert_ptr_nonnull(r);
+    ck_assert_msg(r != NULL, "pool_apply_async(t_gated, 1) on a new pool returned NULL "
+                  "(errno %s)", strerror(errno));
     errno = 0;
     double start = wb_now();
     int rc = POOL(pool_join(pool));
@@ -77,8 +78,10 @@ WB_TEST(join_before_close_is_einval_at_once)
     ck_assert_msg(wb_now() - start < 5, "join before close must fail at once, not wait");
     t_release(1);
     long value;
-    ck_assert_int_eq(POOL(pool_result_get(r, 20, &value)), 0);
-    ck_assert_int_eq(value, 101);
+    int got = POOL(pool_result_get(r, 20, &value));
+    ck_assert_msg(got == 0, "pool_result_get(timeout 20) of t_gated(1), let go after a refused "
+                  "join: expected 0, got %d (errno %s)", got, strerror(errno));
+    ck_assert_msg(value == 101, "pool_result_get of t_gated(1): value %ld, expected 101", value);
     pool_destroy(pool);
 }
 
@@ -90,17 +93,22 @@ WB_TEST(close_then_join_runs_every_task_and_reaps_workers)
     struct pool_result *results[8];
     for (long i = 0; i < 8; i++)
         results[i] = POOL(pool_apply_async(pool, t_square, i));
-    ck_assert_int_eq(pool_close(pool), 0);
+    int closed = pool_close(pool);
+    ck_assert_msg(closed == 0, "pool_close of an open pool given 8 tasks: expected 0, got %d "
+                  "(errno %s)", closed, strerror(errno));
     int rc = POOL(pool_join(pool));
     ck_assert_msg(rc == 0, "join after close: %d (errno %s)", rc, strerror(errno));
     check_all_reaped(pids, 2, "close and join");
     for (long i = 0; i < 8; i++) {
-        ck_assert_ptr_nonnull(results[i]);
+        ck_assert_msg(results[i] != NULL, "pool_apply_async(t_square, %ld) returned NULL", i);
         long value = -1;
         ck_assert_msg(pool_result_ready(results[i]),
                       "task %ld is not ready after join: join waits for every task", i);
-        ck_assert_int_eq(POOL(pool_result_get(results[i], 0, &value)), 0);
-        ck_assert_int_eq(value, i * i);
+        int got = POOL(pool_result_get(results[i], 0, &value));
+        ck_assert_msg(got == 0, "pool_result_get(timeout 0) of t_square(%ld) after join: "
+                      "expected 0, got %d (errno %s)", i, got, strerror(errno));
+        ck_assert_msg(value == i * i, "pool_result_get of t_square(%ld): value %ld, expected "
+                      "%ld", i, value, i * i);
     }
     ck_assert_msg(POOL(pool_join(pool)) == 0, "a second join should return 0");
     pool_destroy(pool);
@@ -109,7 +117,9 @@ WB_TEST(close_then_join_runs_every_task_and_reaps_workers)
 WB_TEST(closed_pool_refuses_new_tasks)
 {
     struct pool *pool = t_create(1);
-    ck_assert_int_eq(pool_close(pool), 0);
+    int closed = pool_close(pool);
+    ck_assert_msg(closed == 0, "pool_close of a new pool: expected 0, got %d (errno %s)", closed,
+                  strerror(errno));
     long args[2] = {1, 2}, values[2];
     errno = 0;
     ck_assert_msg(POOL(pool_apply_async(pool, t_square, 3)) == NULL && errno == EINVAL,
@@ -127,7 +137,9 @@ WB_TEST(closed_pool_refuses_new_tasks)
     ck_assert_msg(POOL(pool_imap(pool, t_square, args, 2)) == NULL && errno == EINVAL,
                   "imap on a closed pool must return NULL with EINVAL (errno %s)",
                   strerror(errno));
-    ck_assert_int_eq(POOL(pool_join(pool)), 0);
+    int joined = POOL(pool_join(pool));
+    ck_assert_msg(joined == 0, "pool_join of a closed pool that refused new tasks: expected 0, "
+                  "got %d (errno %s)", joined, strerror(errno));
     pool_destroy(pool);
 }
 
@@ -144,11 +156,14 @@ WB_TEST(terminate_kills_workers_with_tasks_pending)
         queued[i] = POOL(pool_apply_async(pool, t_square, i));
     struct t_event started[2];
     t_read_events(started, 2);
-    ck_assert_int_eq(POOL(pool_terminate(pool)), 0);
+    int terminated = POOL(pool_terminate(pool));
+    ck_assert_msg(terminated == 0, "pool_terminate of a pool running 2 tasks with 3 queued: "
+                  "expected 0, got %d (errno %s)", terminated, strerror(errno));
     check_all_reaped(pids, 2, "terminate");
     struct pool_result *all[5] = {running[0], running[1], queued[0], queued[1], queued[2]};
     for (int i = 0; i < 5; i++) {
-        ck_assert_ptr_nonnull(all[i]);
+        ck_assert_msg(all[i] != NULL, "pool_apply_async of task %d (2 of t_gated, then 3 of "
+                      "t_square) returned NULL", i);
         long value = 12345;
         errno = 0;
         int rc = POOL(pool_result_get(all[i], -1, &value));
@@ -170,7 +185,9 @@ WB_TEST(destroy_ends_workers_of_unjoined_pool)
     struct pool *pool = t_create(2);
     pid_t pids[2];
     worker_pids(pool, pids);
-    ck_assert_ptr_nonnull(POOL(pool_apply_async(pool, t_gated, 1)));
+    ck_assert_msg(POOL(pool_apply_async(pool, t_gated, 1)) != NULL,
+                  "pool_apply_async(t_gated, 1) on a new pool returned NULL (errno %s)",
+                  strerror(errno));
     struct t_event started;
     t_read_events(&started, 1);
     pool_destroy(pool); /* like leaving `with Pool() as pool:` */
@@ -186,10 +203,16 @@ WB_TEST(no_descriptor_leaked)
         struct pool *pool = t_create(3);
         int with_workers = wb_count_fds();
         long value;
-        ck_assert_int_eq(POOL(pool_apply(pool, t_square, 2, &value)), 0);
+        int applied = POOL(pool_apply(pool, t_square, 2, &value));
+        ck_assert_msg(applied == 0, "round %d: pool_apply(t_square, 2) on a new pool: expected "
+                      "0, got %d (errno %s)", round, applied, strerror(errno));
         if (round == 1) { /* a worker dies and is replaced: its pipes go with it */
-            ck_assert_int_eq(POOL(pool_apply(pool, t_segfault, 0, &value)), -1);
-            ck_assert_int_eq(POOL(pool_apply(pool, t_square, 3, &value)), 0);
+            applied = POOL(pool_apply(pool, t_segfault, 0, &value));
+            ck_assert_msg(applied == -1, "pool_apply(t_segfault, 0), whose worker dies: "
+                          "expected -1, got %d", applied);
+            applied = POOL(pool_apply(pool, t_square, 3, &value));
+            ck_assert_msg(applied == 0, "pool_apply(t_square, 3) after a worker died: expected "
+                          "0, got %d (errno %s)", applied, strerror(errno));
             int replaced = wb_count_fds();
             ck_assert_msg(replaced == with_workers,
                           "after a worker died and was replaced the caller has %d descriptors "
@@ -198,7 +221,9 @@ WB_TEST(no_descriptor_leaked)
         }
         if (round == 0) {
             pool_close(pool);
-            ck_assert_int_eq(POOL(pool_join(pool)), 0);
+            int join_rc = POOL(pool_join(pool));
+            ck_assert_msg(join_rc == 0, "pool_join after pool_close: expected 0, got %d "
+                          "(errno %s)", join_rc, strerror(errno));
             int joined = wb_count_fds();
             ck_assert_msg(joined == before,
                           "after close and join the caller has %d descriptors open, %d before "
@@ -206,7 +231,9 @@ WB_TEST(no_descriptor_leaked)
                           joined, before);
         }
         if (round == 2) {
-            ck_assert_int_eq(POOL(pool_terminate(pool)), 0);
+            int terminate_rc = POOL(pool_terminate(pool));
+            ck_assert_msg(terminate_rc == 0, "pool_terminate of an idle pool: expected 0, got "
+                          "%d (errno %s)", terminate_rc, strerror(errno));
             int terminated = wb_count_fds();
             ck_assert_msg(terminated == before,
                           "after terminate the caller has %d descriptors open, %d before "
@@ -230,7 +257,8 @@ static struct rlimit leave_room_for(int room)
     static bool open_fd[MAX_FD];
     memset(open_fd, 0, sizeof open_fd);
     DIR *dir = opendir("/proc/self/fd");
-    ck_assert_ptr_nonnull(dir);
+    ck_assert_msg(dir != NULL, "test setup: opendir(/proc/self/fd) failed: %s",
+                  strerror(errno));
     int own = dirfd(dir);
     struct dirent *e;
     while ((e = readdir(dir)) != NULL) {
@@ -243,10 +271,13 @@ static struct rlimit leave_room_for(int room)
     for (int free_seen = 0; free_seen < room; limit++)
         free_seen += !open_fd[limit];
     struct rlimit old, tight;
-    ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &old), 0);
+    ck_assert_msg(getrlimit(RLIMIT_NOFILE, &old) == 0,
+                  "test setup: getrlimit(RLIMIT_NOFILE) failed: %s", strerror(errno));
     tight = old;
     tight.rlim_cur = (rlim_t)limit;
-    ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &tight), 0);
+    ck_assert_msg(setrlimit(RLIMIT_NOFILE, &tight) == 0,
+                  "test setup: setrlimit(RLIMIT_NOFILE) to %d failed: %s", limit,
+                  strerror(errno));
     return old;
 }
 

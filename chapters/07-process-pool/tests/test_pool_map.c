@@ -159,8 +159,12 @@ WB_TEST(imap_next_after_last_is_enodata)
     struct pool *pool = t_create(2);
     long args[2] = {6, 7};
     struct pool_iter *it = check_iter(POOL(pool_imap(pool, t_square, args, 2)));
-    ck_assert_int_eq(next_value(it), 36);
-    ck_assert_int_eq(next_value(it), 49);
+    long first = next_value(it);
+    ck_assert_msg(first == 36, "the first pool_iter_next of imap(t_square, {6, 7}): value %ld, "
+                  "expected 36", first);
+    long second = next_value(it);
+    ck_assert_msg(second == 49, "the second pool_iter_next of imap(t_square, {6, 7}): value "
+                  "%ld, expected 49", second);
     long value = 5;
     errno = 0;
     int rc = POOL(pool_iter_next(it, 20, &value));
@@ -180,7 +184,9 @@ WB_TEST(imap_reports_crash_and_goes_on)
     struct pool *pool = t_create(2);
     long args[3] = {3, -1, 4};
     struct pool_iter *it = check_iter(POOL(pool_imap(pool, t_square_or_die, args, 3)));
-    ck_assert_int_eq(next_value(it), 9);
+    long first = next_value(it);
+    ck_assert_msg(first == 9, "the first pool_iter_next of imap(t_square_or_die, {3, -1, 4}): "
+                  "value %ld, expected 9", first);
     long value = 8;
     errno = 0;
     int rc = POOL(pool_iter_next(it, 20, &value));

@@ -30,7 +30,9 @@ WB_TEST(apply_runs_in_a_worker_process)
 {
     struct pool *pool = t_create(2);
     long pid = 0;
-    ck_assert_int_eq(POOL(pool_apply(pool, t_getpid, 0, &pid)), 0);
+    int rc = POOL(pool_apply(pool, t_getpid, 0, &pid));
+    ck_assert_msg(rc == 0, "pool_apply(t_getpid) on a new pool: expected 0, got %d (errno %s)",
+                  rc, strerror(errno));
     ck_assert_msg(pid == pool->workers[0].pid || pid == pool->workers[1].pid,
                   "the task ran in process %ld, which is not one of the workers (%d, %d)%s",
                   pid, (int)pool->workers[0].pid, (int)pool->workers[1].pid,
@@ -52,8 +54,10 @@ WB_TEST(apply_async_starts_task_before_returning)
     ck_assert_msg(!pool_result_ready(r), "ready() is true while the task waits on its gate");
     t_release(3);
     long value = 0;
-    ck_assert_int_eq(POOL(pool_result_get(r, 20, &value)), 0);
-    ck_assert_int_eq(value, 103);
+    int rc = POOL(pool_result_get(r, 20, &value));
+    ck_assert_msg(rc == 0, "pool_result_get(timeout 20) of t_gated(3), let go: expected 0, got "
+                  "%d (errno %s)", rc, strerror(errno));
+    ck_assert_msg(value == 103, "pool_result_get of t_gated(3): value %ld, expected 103", value);
     pool_destroy(pool);
 }
 
@@ -91,8 +95,12 @@ WB_TEST(get_returns_same_value_again)
     struct pool *pool = t_create(1);
     struct pool_result *r = submit(pool, t_square, 9);
     long first = 0, second = 0;
-    ck_assert_int_eq(POOL(pool_result_get(r, 20, &first)), 0);
-    ck_assert_int_eq(POOL(pool_result_get(r, 0, &second)), 0);
+    int rc = POOL(pool_result_get(r, 20, &first));
+    ck_assert_msg(rc == 0, "the first pool_result_get(timeout 20) of t_square(9): expected 0, "
+                  "got %d (errno %s)", rc, strerror(errno));
+    rc = POOL(pool_result_get(r, 0, &second));
+    ck_assert_msg(rc == 0, "the second pool_result_get(timeout 0) of t_square(9): expected 0, "
+                  "got %d (errno %s)", rc, strerror(errno));
     ck_assert_msg(first == 81 && second == 81, "two gets gave %ld and %ld, expected 81 twice",
                   first, second);
     pool_destroy(pool);
@@ -114,8 +122,10 @@ WB_TEST(ready_turns_true_when_task_ends)
         wb_sleep(0.001);
     }
     long value;
-    ck_assert_int_eq(POOL(pool_result_get(r, 0, &value)), 0);
-    ck_assert_int_eq(value, 104);
+    int rc = POOL(pool_result_get(r, 0, &value));
+    ck_assert_msg(rc == 0, "pool_result_get(timeout 0) of t_gated(4) once ready() is true: "
+                  "expected 0, got %d (errno %s)", rc, strerror(errno));
+    ck_assert_msg(value == 104, "pool_result_get of t_gated(4): value %ld, expected 104", value);
     pool_destroy(pool);
 }
 
@@ -128,7 +138,9 @@ WB_TEST(apply_async_null_fn_is_einval)
                   "apply_async(NULL): got %p (errno %s), expected NULL with EINVAL",
                   (void *)r, strerror(errno));
     long value;
-    ck_assert_int_eq(POOL(pool_apply(pool, t_square, 5, &value)), 0);
-    ck_assert_int_eq(value, 25);
+    int rc = POOL(pool_apply(pool, t_square, 5, &value));
+    ck_assert_msg(rc == 0, "pool_apply(t_square, 5) after a refused apply_async(NULL): expected "
+                  "0, got %d (errno %s)", rc, strerror(errno));
+    ck_assert_msg(value == 25, "pool_apply(t_square, 5): value %ld, expected 25", value);
     pool_destroy(pool);
 }

@@ -63,7 +63,9 @@ WB_TEST(worker_loop_replies_to_each_task_in_order)
     ck_assert_msg(got[2] == pid, "the task ran in process %ld, expected the worker %d",
                   got[2], (int)pid);
     close(p.task[1]);
-    ck_assert_int_eq(wb_wait_exitcode(pid, 10), 0);
+    int code = wb_wait_exitcode(pid, 10);
+    ck_assert_msg(code == 0, "the worker running pool_worker_loop, its task pipe closed, should "
+                  "exit with 0: exit code %d (1: pool_worker_loop did not return 0)", code);
     close(p.result[0]);
 }
 
@@ -72,7 +74,9 @@ WB_TEST(worker_loop_ends_on_stop_message)
     struct loop_pipes p;
     pid_t pid = start_loop(&p);
     send_task(&p, t_square, 5);
-    ck_assert_int_eq(read_result(&p), 25);
+    long result = read_result(&p);
+    ck_assert_msg(result == 25, "pool_worker_loop's result for t_square(5): %ld, expected 25",
+                  result);
     send_task(&p, NULL, 0);
     /* The test still holds the task pipe's write end: no end-of-file can come, only the
      * message with fn == NULL ends the loop. */
@@ -89,7 +93,9 @@ WB_TEST(worker_loop_ends_at_end_of_file)
     struct loop_pipes p;
     pid_t pid = start_loop(&p);
     send_task(&p, t_square, 4);
-    ck_assert_int_eq(read_result(&p), 16);
+    long result = read_result(&p);
+    ck_assert_msg(result == 16, "pool_worker_loop's result for t_square(4): %ld, expected 16",
+                  result);
     close(p.task[1]); /* the parent is gone */
     int status = wb_wait_status(pid, 5);
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,

@@ -36,7 +36,7 @@ WB_TEST(share_global_change_seen_by_main)
 WB_TEST(share_heap_change_seen_by_main)
 {
     int *value = malloc(sizeof *value);
-    ck_assert_ptr_nonnull(value);
+    ck_assert_msg(value != NULL, "test setup: malloc of an int failed: %s", strerror(errno));
     *value = 7;
     struct share_report r = modify(value, -10);
     int seen = *value;

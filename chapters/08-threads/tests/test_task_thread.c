@@ -14,6 +14,14 @@ static void init_ok(struct task_thread *tt, const char *task, const char *name)
                   strerror(errno));
 }
 
+/* what: the task_thread's state in words, such as "a joined task_thread". */
+static void destroy_ok(struct task_thread *tt, const char *what)
+{
+    int rc = thread_destroy(&tt->base);
+    ck_assert_msg(rc == 0, "thread_destroy of %s: expected 0, got %d (errno %s)", what, rc,
+                  strerror(errno));
+}
+
 static void run_to_end(struct task_thread *tt)
 {
     ck_assert_msg(thread_start(&tt->base) == 0, "thread_start failed: %s", strerror(errno));
@@ -31,7 +39,7 @@ WB_TEST(task_thread_installs_its_run_hook)
     ck_assert_msg(tt.base.target == NULL, "a task_thread has no target: run does the work");
     ck_assert_msg(strcmp(tt.task, "thread 1") == 0 && tt.report[0] == '\0',
                   "task_thread_init must keep the task and empty the report");
-    ck_assert_int_eq(thread_destroy(&tt.base), 0);
+    destroy_ok(&tt, "a task_thread that was never started");
 }
 
 WB_TEST(task_thread_run_reports_task_and_thread)
@@ -42,7 +50,7 @@ WB_TEST(task_thread_run_reports_task_and_thread)
     ck_assert_msg(strcmp(tt.report, "current task: thread 1 (in worker)") == 0,
                   "report is \"%s\", expected \"current task: thread 1 (in worker)\"",
                   tt.report);
-    ck_assert_int_eq(thread_destroy(&tt.base), 0);
+    destroy_ok(&tt, "a joined task_thread");
 }
 
 WB_TEST(task_thread_without_name_gets_default_name)
@@ -58,7 +66,7 @@ WB_TEST(task_thread_without_name_gets_default_name)
     snprintf(expected, sizeof expected, "current task: anonymous (in Thread-%lu)", n);
     ck_assert_msg(strcmp(tt.report, expected) == 0, "report is \"%s\", expected \"%s\"",
                   tt.report, expected);
-    ck_assert_int_eq(thread_destroy(&tt.base), 0);
+    destroy_ok(&tt, "a joined task_thread made without a name");
 }
 
 WB_TEST(task_threads_like_the_seed)
@@ -76,8 +84,8 @@ WB_TEST(task_threads_like_the_seed)
     ck_assert_msg(strcmp(t1.report, e1) == 0 && strcmp(t2.report, e2) == 0,
                   "reports \"%s\" and \"%s\", expected \"%s\" and \"%s\": each run must find "
                   "its own task_thread (container_of)", t1.report, t2.report, e1, e2);
-    ck_assert_int_eq(thread_destroy(&t1.base), 0);
-    ck_assert_int_eq(thread_destroy(&t2.base), 0);
+    destroy_ok(&t1, "the joined task_thread t1 (\"thread 1\")");
+    destroy_ok(&t2, "the joined task_thread t2 (\"thread 2\")");
 }
 
 WB_TEST(task_thread_report_is_cut_to_fit)
@@ -92,5 +100,5 @@ WB_TEST(task_thread_report_is_cut_to_fit)
                       strncmp(tt.report, "current task: zzz", 17) == 0,
                   "a report too long for TASK_REPORT_MAX must be cut to %d bytes, got %zu",
                   TASK_REPORT_MAX - 1, strlen(tt.report));
-    ck_assert_int_eq(thread_destroy(&tt.base), 0);
+    destroy_ok(&tt, "a joined task_thread whose report was cut");
 }

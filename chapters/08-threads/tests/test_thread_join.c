@@ -53,6 +53,14 @@ static void join_ok(struct thread *t)
                   strerror(errno));
 }
 
+/* what: the thread's state in words, such as "a joined thread". */
+static void destroy_ok(struct thread *t, const char *what)
+{
+    int rc = thread_destroy(t);
+    ck_assert_msg(rc == 0, "thread_destroy of %s: expected 0, got %d (errno %s)", what, rc,
+                  strerror(errno));
+}
+
 WB_TEST(join_waits_for_run_to_return)
 {
     struct thread t;
@@ -62,7 +70,7 @@ WB_TEST(join_waits_for_run_to_return)
     join_ok(&t);
     ck_assert_msg(g.done, "thread_join returned before run had returned");
     ck_assert_msg(g.released, "the target was not let go in time");
-    ck_assert_int_eq(thread_destroy(&t), 0);
+    destroy_ok(&t, "a joined thread");
     sem_destroy(&g.go);
 }
 
@@ -87,7 +95,7 @@ WB_TEST(join_timeout_returns_etimedout_and_stays_joinable)
     ck_assert_msg(alive, "after a join that timed out, the thread must still be alive");
     ck_assert_msg(g.done && !thread_is_alive(&t),
                   "a later join(-1) must wait for the thread to end");
-    ck_assert_int_eq(thread_destroy(&t), 0);
+    destroy_ok(&t, "a thread joined after a join(0.05) that timed out");
     sem_destroy(&g.go);
 }
 
@@ -108,7 +116,7 @@ WB_TEST(join_zero_timeout_only_checks)
     rc = thread_join(&t, 0);
     ck_assert_msg(rc == 0, "join(0) of an ended thread: got %d (errno %s), expected 0", rc,
                   strerror(errno));
-    ck_assert_int_eq(thread_destroy(&t), 0);
+    destroy_ok(&t, "a thread joined after a join(0) that timed out");
     sem_destroy(&g.go);
 }
 
@@ -121,7 +129,7 @@ WB_TEST(join_before_start_is_einval)
     ck_assert_msg(rc == -1 && errno == EINVAL,
                   "joining a thread that was never started: got %d (errno %s), expected -1 "
                   "with errno EINVAL", rc, strerror(errno));
-    ck_assert_int_eq(thread_destroy(&t), 0);
+    destroy_ok(&t, "a thread that was never started");
 }
 
 /* A target that tries to join its own thread; bounded, so a missing check fails the
@@ -149,7 +157,7 @@ WB_TEST(join_itself_is_edeadlk)
     ck_assert_msg(s.rc == -1 && s.err == EDEADLK,
                   "a thread joining itself: got %d (errno %s), expected -1 with errno "
                   "EDEADLK (it would wait for itself forever)", s.rc, strerror(s.err));
-    ck_assert_int_eq(thread_destroy(&t), 0);
+    destroy_ok(&t, "a joined thread whose run tried to join itself");
 }
 
 WB_TEST(join_twice_returns_zero)
@@ -163,7 +171,7 @@ WB_TEST(join_twice_returns_zero)
     int rc = thread_join(&t, -1);
     ck_assert_msg(rc == 0, "joining an already joined thread: got %d (errno %s), expected 0 "
                            "(pthread_join must be called only once)", rc, strerror(errno));
-    ck_assert_int_eq(thread_destroy(&t), 0);
+    destroy_ok(&t, "a thread joined twice");
     sem_destroy(&g.go);
 }
 
@@ -201,7 +209,7 @@ WB_TEST(join_from_several_threads_at_once)
         ck_assert_msg(joiners[i].rc == 0,
                       "joiner %d of %d got %d, expected 0: every joiner returns once the "
                       "thread ended (wake them all: broadcast)", i, JOINERS, joiners[i].rc);
-    ck_assert_int_eq(thread_destroy(&t), 0);
+    destroy_ok(&t, "a thread joined by 3 threads at once");
     sem_destroy(&g.go);
 }
 
@@ -258,7 +266,7 @@ WB_TEST(join_ignores_wakeups_that_do_not_end_the_thread)
                   strerror(j.err));
     ck_assert_msg(j.rc == 0, "thread_join(t, -1) returned %d (errno %s) once t ended, "
                   "expected 0", j.rc, strerror(j.err));
-    ck_assert_int_eq(thread_destroy(&t), 0);
+    destroy_ok(&t, "a joined thread, after wakeups that were not its end");
     sem_destroy(&g.go);
 }
 
@@ -268,13 +276,13 @@ WB_TEST(is_alive_from_start_until_run_returns)
     struct gate g;
     init_ok(&t, NULL, NULL, "unstarted");
     ck_assert_msg(!thread_is_alive(&t), "a thread that was not started is not alive");
-    ck_assert_int_eq(thread_destroy(&t), 0);
+    destroy_ok(&t, "a thread that was never started");
     start_gated(&t, &g, "lively");
     ck_assert_msg(thread_is_alive(&t), "a started thread whose run has not returned is alive");
     sem_post(&g.go);
     join_ok(&t);
     ck_assert_msg(!thread_is_alive(&t), "a joined thread is not alive");
-    ck_assert_int_eq(thread_destroy(&t), 0);
+    destroy_ok(&t, "a joined thread");
     sem_destroy(&g.go);
 }
 
@@ -290,7 +298,7 @@ WB_TEST(is_alive_turns_false_without_join)
     ck_assert_msg(!thread_is_alive(&t), "run returned long ago, yet is_alive is still true "
                                         "without a join");
     join_ok(&t);
-    ck_assert_int_eq(thread_destroy(&t), 0);
+    destroy_ok(&t, "a thread that ended, then was joined");
     sem_destroy(&g.go);
 }
 
@@ -315,7 +323,7 @@ WB_TEST(destroy_of_unjoined_thread_is_ebusy)
     ck_assert_msg(ended == -1 && ended_errno == EBUSY,
                   "destroying an ended but unjoined thread: got %d (errno %s), expected -1 "
                   "with errno EBUSY", ended, strerror(ended_errno));
-    ck_assert_int_eq(thread_destroy(&t), 0);
+    destroy_ok(&t, "a joined thread, after two destroys refused with EBUSY");
     sem_destroy(&g.go);
 }
 

@@ -124,7 +124,9 @@ WB_TEST(condition_lock_is_held_by_one_thread)
 {
     struct condition c;
     init_ok(&c);
-    ck_assert_int_eq(condition_acquire(&c, false, -1), 1);
+    int first = condition_acquire(&c, false, -1);
+    ck_assert_msg(first == 1, "condition_acquire(blocking=false) of a new condition's free lock: "
+                  "expected 1, got %d (errno %s)", first, strerror(errno));
     int again = condition_acquire(&c, true, 0.05);
     errno = 0;
     int bad = condition_acquire(&c, false, 1.0);
@@ -232,8 +234,12 @@ WB_TEST(condition_notify_without_waiters_is_lost)
     struct condition c;
     init_ok(&c);
     acquire_ok(&c);
-    ck_assert_int_eq(condition_notify(&c, 1), 0);
-    ck_assert_int_eq(condition_notify_all(&c), 0);
+    int notified = condition_notify(&c, 1);
+    ck_assert_msg(notified == 0, "condition_notify(1) by the lock's holder with no one waiting: "
+                  "expected 0, got %d (errno %s)", notified, strerror(errno));
+    notified = condition_notify_all(&c);
+    ck_assert_msg(notified == 0, "condition_notify_all by the lock's holder with no one waiting: "
+                  "expected 0, got %d (errno %s)", notified, strerror(errno));
     int rc = condition_wait(&c, 0.05);
     release_ok(&c);
     ck_assert_msg(rc == 0, "notify with no one waiting, then wait(0.05): got %d, expected 0 "

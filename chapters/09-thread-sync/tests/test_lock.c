@@ -30,18 +30,33 @@ WB_TEST(lock_acquire_then_release)
     lock_destroy(&l);
 }
 
+/* what: the lock's state in words, such as "a new lock". */
+static void acquire_ok(struct lock *l, const char *what)
+{
+    int rc = lock_acquire(l, true, -1);
+    ck_assert_msg(rc == 1, "lock_acquire(blocking, no timeout) of %s: expected 1, got %d "
+                  "(errno %s)", what, rc, strerror(errno));
+}
+
+static void release_ok(struct lock *l, const char *what)
+{
+    int rc = lock_release(l);
+    ck_assert_msg(rc == 0, "lock_release of %s: expected 0, got %d (errno %s)", what, rc,
+                  strerror(errno));
+}
+
 WB_TEST(lock_nonblocking_acquire_of_locked_lock_fails)
 {
     struct lock l;
     init_ok(&l);
-    ck_assert_int_eq(lock_acquire(&l, true, -1), 1);
+    acquire_ok(&l, "a new lock");
     int rc = lock_acquire(&l, false, -1);
     ck_assert_msg(rc == 0, "acquire(blocking=false) of a locked lock: got %d, expected 0 "
                            "at once", rc);
-    ck_assert_int_eq(lock_release(&l), 0);
+    release_ok(&l, "a locked lock, after a refused non-blocking acquire");
     rc = lock_acquire(&l, false, -1);
     ck_assert_msg(rc == 1, "acquire(blocking=false) of a free lock: got %d, expected 1", rc);
-    ck_assert_int_eq(lock_release(&l), 0);
+    release_ok(&l, "a lock acquired without blocking");
     lock_destroy(&l);
 }
 
@@ -49,7 +64,7 @@ WB_TEST(lock_acquire_timeout_is_not_reentrant)
 {
     struct lock l;
     init_ok(&l);
-    ck_assert_int_eq(lock_acquire(&l, true, -1), 1);
+    acquire_ok(&l, "a new lock");
     double start = wb_now();
     int rc = lock_acquire(&l, true, 0.05); /* the holder itself: a Lock is not reentrant */
     double waited = since(start);
@@ -57,7 +72,7 @@ WB_TEST(lock_acquire_timeout_is_not_reentrant)
                            "0 (a Lock is not reentrant: it waits like anyone else)", rc);
     ck_assert_msg(waited >= 0.05, "acquire(timeout=0.05) gave up after %.3f s, before its "
                                   "timeout", waited);
-    ck_assert_int_eq(lock_release(&l), 0);
+    release_ok(&l, "a locked lock, after its holder's acquire timed out");
     lock_destroy(&l);
 }
 
@@ -107,7 +122,7 @@ WB_TEST(lock_released_by_another_thread)
     ck_assert_msg(rc == 0, "releasing a lock another thread acquired: got %d (errno %s), "
                            "expected 0 (a Lock has no owner)", rc, strerror(errno));
     ck_assert_msg(lock_acquire(&l, false, -1) == 1, "after the release, the lock is free");
-    ck_assert_int_eq(lock_release(&l), 0);
+    release_ok(&l, "a lock acquired without blocking after another thread's release");
     lock_destroy(&l);
 }
 
@@ -132,7 +147,7 @@ WB_TEST(lock_blocked_acquire_wakes_on_release)
 {
     struct lock l;
     init_ok(&l);
-    ck_assert_int_eq(lock_acquire(&l, true, -1), 1);
+    acquire_ok(&l, "a new lock");
     struct waiter forever = {.lock = &l, .timeout = -1, .rc = -2};
     struct waiter bounded = {.lock = &l, .timeout = 10.0, .rc = -2};
     sem_init(&forever.waiting, 0, 0);
@@ -141,7 +156,7 @@ WB_TEST(lock_blocked_acquire_wakes_on_release)
     pthread_t b = wb_thread_start(acquire_and_release, &bounded);
     wb_sem_wait_for(&forever.waiting, 10);
     wb_sem_wait_for(&bounded.waiting, 10);
-    ck_assert_int_eq(lock_release(&l), 0);
+    release_ok(&l, "a locked lock two threads wait for");
     wb_thread_join(a);
     wb_thread_join(b);
     ck_assert_msg(forever.rc == 1 && bounded.rc == 1,

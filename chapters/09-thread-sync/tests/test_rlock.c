@@ -15,6 +15,21 @@ static void init_ok(struct rlock *r)
                   strerror(errno));
 }
 
+/* what: the rlock's state in words, such as "a new rlock". */
+static void acquire_ok(struct rlock *r, const char *what)
+{
+    int rc = rlock_acquire(r, true, -1);
+    ck_assert_msg(rc == 1, "rlock_acquire(blocking, no timeout) of %s: expected 1, got %d "
+                  "(errno %s)", what, rc, strerror(errno));
+}
+
+static void release_ok(struct rlock *r, const char *what)
+{
+    int rc = rlock_release(r);
+    ck_assert_msg(rc == 0, "rlock_release of %s: expected 0, got %d (errno %s)", what, rc,
+                  strerror(errno));
+}
+
 /* What another thread gets: an acquire(blocking, timeout) (released again at once
  * when it succeeded) or a release. */
 struct other {
@@ -57,14 +72,17 @@ WB_TEST(rlock_owner_acquires_again)
 {
     struct rlock r;
     init_ok(&r);
-    ck_assert_int_eq(rlock_acquire(&r, true, -1), 1);
+    acquire_ok(&r, "a new rlock");
     int again = rlock_acquire(&r, true, -1);
     int nonblocking = rlock_acquire(&r, false, -1);
     ck_assert_msg(again == 1 && nonblocking == 1,
                   "the owner acquiring again (blocking, then not): got %d and %d, expected 1 "
                   "and 1 (an RLock is reentrant)", again, nonblocking);
-    for (int i = 0; i < 3; i++)
-        ck_assert_int_eq(rlock_release(&r), 0);
+    for (int i = 0; i < 3; i++) {
+        int released = rlock_release(&r);
+        ck_assert_msg(released == 0, "rlock_release %d of 3 by the owner that acquired it 3 "
+                      "times: expected 0, got %d (errno %s)", i + 1, released, strerror(errno));
+    }
     rlock_destroy(&r);
 }
 
@@ -72,16 +90,22 @@ WB_TEST(rlock_free_only_after_as_many_releases)
 {
     struct rlock r;
     init_ok(&r);
-    for (int i = 0; i < 3; i++)
-        ck_assert_int_eq(rlock_acquire(&r, true, -1), 1);
+    for (int i = 0; i < 3; i++) {
+        int acquired = rlock_acquire(&r, true, -1);
+        ck_assert_msg(acquired == 1, "rlock_acquire(blocking, no timeout) %d of 3 by one "
+                      "thread: expected 1, got %d (errno %s)", i + 1, acquired, strerror(errno));
+    }
     for (int released = 1; released <= 2; released++) {
-        ck_assert_int_eq(rlock_release(&r), 0);
+        int release_rc = rlock_release(&r);
+        ck_assert_msg(release_rc == 0, "rlock_release %d of 3 by the owner that acquired it 3 "
+                      "times: expected 0, got %d (errno %s)", released, release_rc,
+                      strerror(errno));
         int rc = other_try(&r);
         ck_assert_msg(rc == 0, "acquired 3 times, released %d: another thread's "
                                "non-blocking acquire got %d, expected 0 (still owned)",
                       released, rc);
     }
-    ck_assert_int_eq(rlock_release(&r), 0);
+    release_ok(&r, "an rlock acquired 3 times and released twice");
     int rc = other_try(&r);
     ck_assert_msg(rc == 1, "acquired 3 times, released 3: another thread's non-blocking "
                            "acquire got %d, expected 1 (free)", rc);
@@ -92,13 +116,13 @@ WB_TEST(rlock_release_by_non_owner_is_eperm)
 {
     struct rlock r;
     init_ok(&r);
-    ck_assert_int_eq(rlock_acquire(&r, true, -1), 1);
+    acquire_ok(&r, "a new rlock");
     struct other o = in_other_thread(&r, true, false, -1);
     ck_assert_msg(o.rc == -1 && o.err == EPERM,
                   "a thread that does not own the rlock released it: got %d (errno %s), "
                   "expected -1 with errno EPERM", o.rc, strerror(o.err));
     ck_assert_msg(other_try(&r) == 0, "a refused release must leave the rlock owned");
-    ck_assert_int_eq(rlock_release(&r), 0);
+    release_ok(&r, "an rlock held once, after another thread's refused release");
     rlock_destroy(&r);
 }
 
@@ -106,8 +130,8 @@ WB_TEST(rlock_release_of_free_rlock_is_eperm)
 {
     struct rlock r;
     init_ok(&r);
-    ck_assert_int_eq(rlock_acquire(&r, true, -1), 1);
-    ck_assert_int_eq(rlock_release(&r), 0);
+    acquire_ok(&r, "a new rlock");
+    release_ok(&r, "an rlock held once");
     errno = 0;
     int rc = rlock_release(&r);
     ck_assert_msg(rc == -1 && errno == EPERM,
@@ -121,7 +145,7 @@ WB_TEST(rlock_acquire_timeout_when_owned_by_another)
 {
     struct rlock r;
     init_ok(&r);
-    ck_assert_int_eq(rlock_acquire(&r, true, -1), 1);
+    acquire_ok(&r, "a new rlock");
     double start = wb_now();
     struct other o = in_other_thread(&r, false, true, 0.05);
     double waited = since(start);
@@ -129,7 +153,7 @@ WB_TEST(rlock_acquire_timeout_when_owned_by_another)
                              "got %d, expected 0", o.rc);
     ck_assert_msg(waited >= 0.05, "acquire(timeout=0.05) gave up after %.3f s, before its "
                                   "timeout", waited);
-    ck_assert_int_eq(rlock_release(&r), 0);
+    release_ok(&r, "an rlock held once, after another thread's acquire timed out");
     rlock_destroy(&r);
 }
 
@@ -171,14 +195,14 @@ WB_TEST(rlock_waiter_gets_it_after_the_last_release)
 {
     struct rlock r;
     init_ok(&r);
-    ck_assert_int_eq(rlock_acquire(&r, true, -1), 1);
-    ck_assert_int_eq(rlock_acquire(&r, true, -1), 1);
+    acquire_ok(&r, "a new rlock");
+    acquire_ok(&r, "an rlock its caller holds once");
     struct blocked b = {.r = &r, .rc = -2};
     sem_init(&b.waiting, 0, 0);
     pthread_t tid = wb_thread_start(acquire_blocking, &b);
     wb_sem_wait_for(&b.waiting, 10);
-    ck_assert_int_eq(rlock_release(&r), 0);
-    ck_assert_int_eq(rlock_release(&r), 0);
+    release_ok(&r, "an rlock held twice, another thread waiting for it");
+    release_ok(&r, "an rlock held once, another thread waiting for it");
     wb_thread_join(tid);
     ck_assert_msg(b.rc == 1, "a thread waiting for the rlock got %d once the owner released "
                              "it fully, expected 1", b.rc);

@@ -24,6 +24,14 @@ static int drain(struct semaphore *s)
     return taken;
 }
 
+/* what: the semaphore's state in words, such as "Semaphore(0)". */
+static void release_ok(struct semaphore *s, const char *what)
+{
+    int rc = semaphore_release(s);
+    ck_assert_msg(rc == 0, "semaphore_release of %s: expected 0, got %d (errno %s)", what, rc,
+                  strerror(errno));
+}
+
 WB_TEST(semaphore_counts_down_to_zero)
 {
     struct semaphore s;
@@ -31,7 +39,7 @@ WB_TEST(semaphore_counts_down_to_zero)
     int taken = drain(&s);
     ck_assert_msg(taken == 3, "Semaphore(3): %d non-blocking acquires succeeded, expected 3",
                   taken);
-    ck_assert_int_eq(semaphore_release(&s), 0);
+    release_ok(&s, "a Semaphore(3) taken down to 0");
     taken = drain(&s);
     ck_assert_msg(taken == 1, "after one release, %d acquires succeeded, expected 1", taken);
     semaphore_destroy(&s);
@@ -99,7 +107,7 @@ WB_TEST(semaphore_release_wakes_a_blocked_acquire)
     sem_init(&a.started, 0, 0);
     pthread_t tid = wb_thread_start(acquire_blocking, &a);
     wb_sem_wait_for(&a.started, 10);
-    ck_assert_int_eq(semaphore_release(&s), 0);
+    release_ok(&s, "a Semaphore(0) with a thread blocked in acquire");
     wb_thread_join(tid);
     ck_assert_msg(a.rc == 1, "a thread blocked in acquire got %d after a release, expected 1",
                   a.rc);
@@ -112,7 +120,7 @@ WB_TEST(semaphore_release_above_initial_value)
 {
     struct semaphore s;
     init_ok(&s, 1, false);
-    ck_assert_int_eq(semaphore_release(&s), 0);
+    release_ok(&s, "an unbounded Semaphore(1) never acquired");
     int rc = semaphore_release(&s);
     ck_assert_msg(rc == 0, "an unbounded Semaphore(1) released twice: got %d, expected 0",
                   rc);
@@ -132,8 +140,8 @@ WB_TEST(bounded_semaphore_over_release_is_eoverflow)
                   "BoundedSemaphore(2) released before any acquire: got %d (errno %s), "
                   "expected -1 with errno EOVERFLOW", rc, strerror(errno));
     ck_assert_msg(drain(&s) == 2, "a refused release must leave the value at 2");
-    ck_assert_int_eq(semaphore_release(&s), 0);
-    ck_assert_int_eq(semaphore_release(&s), 0);
+    release_ok(&s, "a BoundedSemaphore(2) after 2 acquires");
+    release_ok(&s, "a BoundedSemaphore(2) after 2 acquires and 1 release");
     errno = 0;
     rc = semaphore_release(&s);
     ck_assert_msg(rc == -1 && errno == EOVERFLOW,
@@ -267,7 +275,10 @@ static void check_handover(bool bounded)
 {
     struct semaphore s;
     init_ok(&s, FEW_ROUNDS, bounded); /* bounded: room for every release */
-    ck_assert_int_eq(drain(&s), FEW_ROUNDS);
+    int taken = drain(&s);
+    ck_assert_msg(taken == FEW_ROUNDS, "non-blocking acquires of a new %sSemaphore(%d): %d "
+                  "succeeded, expected %d", bounded ? "Bounded" : "", FEW_ROUNDS, taken,
+                  FEW_ROUNDS);
     struct few releaser = {&s, NULL, 0}, taker = releaser;
     void *(*const fns[])(void *) = {few_releases, few_takes};
     void *const args[] = {&releaser, &taker};

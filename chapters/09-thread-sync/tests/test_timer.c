@@ -53,7 +53,9 @@ static void join_ok(struct timer *t)
 
 static void done(struct timer *t, struct call *c)
 {
-    ck_assert_int_eq(timer_destroy(t), 0);
+    int rc = timer_destroy(t);
+    ck_assert_msg(rc == 0, "timer_destroy of a joined timer: expected 0, got %d (errno %s)", rc,
+                  strerror(errno));
     sem_destroy(&c->called);
 }
 

@@ -304,7 +304,9 @@ WB_TEST(join_returns_at_once_when_no_task_is_unfinished)
     ck_assert_msg(tq_join(q) == 0, "tq_join on a new queue should return 0");
     put_ok(q, 0);
     get_ok(q);
-    ck_assert_int_eq(tq_task_done(q), 0);
+    int done = tq_task_done(q);
+    ck_assert_msg(done == 0, "tq_task_done for the one item put and got: expected 0, got %d "
+                  "(errno %s)", done, strerror(errno));
     ck_assert_msg(tq_join(q) == 0, "tq_join once every item is done should return 0");
     tq_free(q);
 }
@@ -355,7 +357,9 @@ static void check_joiners(int n)
         pthread_mutex_lock(&lock); /* announced before the call: join may return right after */
         announced++;
         pthread_mutex_unlock(&lock);
-        ck_assert_int_eq(tq_task_done(q), 0);
+        int done = tq_task_done(q);
+        ck_assert_msg(done == 0, "tq_task_done for item %d of %d, %d joiner(s) waiting: expected "
+                      "0, got %d (errno %s)", i + 1, ITEMS, n, done, strerror(errno));
     }
     for (int k = 0; k < n; k++) {
         wb_thread_join(t[k]);
@@ -433,8 +437,11 @@ static void check_many_to_many(int producers, int consumers, long per_producer, 
     for (int i = consumers; i < consumers + producers; i++)
         wb_thread_join(t[i]);
     ck_assert_msg(tq_join(q) == 0, "tq_join failed");
-    for (int i = 0; i < consumers; i++)
-        ck_assert_int_eq(tq_put(q, STOP, true, -1), TQ_OK);
+    for (int i = 0; i < consumers; i++) {
+        int put = tq_put(q, STOP, true, -1);
+        ck_assert_msg(put == TQ_OK, "tq_put of the stop item for consumer %d (block true, no "
+                      "timeout): expected TQ_OK (0), got %d (errno %s)", i, put, strerror(errno));
+    }
     for (int i = 0; i < consumers; i++)
         wb_thread_join(t[i]);
 

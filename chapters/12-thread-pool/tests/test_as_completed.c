@@ -4,6 +4,13 @@
 
 #include "tp_test.h"
 
+static struct executor *create(int n)
+{
+    struct executor *ex = executor_create(n);
+    ck_assert_msg(ex != NULL, "executor_create(%d) failed: %s", n, strerror(errno));
+    return ex;
+}
+
 static struct future *submit(struct executor *ex, task_fn fn, void *arg)
 {
     struct future *f = executor_submit(ex, fn, arg);
@@ -43,8 +50,7 @@ WB_TEST(as_completed_yields_in_completion_order)
     t_init();
     struct t_gated g[N];
     t_gates_init(g, N);
-    struct executor *ex = executor_create(N);
-    ck_assert_ptr_nonnull(ex);
+    struct executor *ex = create(N);
     struct future *fs[N];
     for (int i = 0; i < N; i++)
         fs[i] = submit(ex, t_gated_task, &g[i]);
@@ -68,12 +74,13 @@ WB_TEST(as_completed_yields_done_futures_first)
     t_init();
     struct t_gated g[2];
     t_gates_init(g, 2);
-    struct executor *ex = executor_create(2);
-    ck_assert_ptr_nonnull(ex);
+    struct executor *ex = create(2);
     struct future *fs[2] = {submit(ex, t_gated_task, &g[0]), submit(ex, t_gated_task, &g[1])};
     sem_post(&g[1].go);
     void *value;
-    ck_assert_int_eq(future_result(fs[1], 20, &value), 0);
+    int rc = future_result(fs[1], 20, &value);
+    ck_assert_msg(rc == 0, "future_result(timeout 20) of the task let end: expected 0, got %d "
+                  "(errno %s)", rc, strerror(errno));
     struct as_completed *it = iterate(fs, 2);
     ck_assert_msg(next(it) == fs[1], "the future already done must come first");
     sem_post(&g[0].go);
@@ -88,8 +95,7 @@ WB_TEST(as_completed_next_times_out)
     t_init();
     struct t_gated g[1];
     t_gates_init(g, 1);
-    struct executor *ex = executor_create(1);
-    ck_assert_ptr_nonnull(ex);
+    struct executor *ex = create(1);
     struct future *f = submit(ex, t_gated_task, &g[0]);
     struct as_completed *it = iterate(&f, 1);
     struct future *got = NULL;
@@ -116,8 +122,7 @@ WB_TEST(as_completed_next_times_out)
 
 WB_TEST(as_completed_after_last_is_enodata)
 {
-    struct executor *ex = executor_create(2);
-    ck_assert_ptr_nonnull(ex);
+    struct executor *ex = create(2);
     struct future *fs[2] = {submit(ex, t_identity, NULL), submit(ex, t_identity, NULL)};
     struct as_completed *it = iterate(fs, 2);
     struct future *a = next(it), *b = next(it);
@@ -144,12 +149,12 @@ WB_TEST(as_completed_includes_cancelled_futures)
     t_init();
     struct t_gated g[2];
     t_gates_init(g, 2);
-    struct executor *ex = executor_create(1);
-    ck_assert_ptr_nonnull(ex);
+    struct executor *ex = create(1);
     struct future *fs[2] = {submit(ex, t_gated_task, &g[0]), submit(ex, t_gated_task, &g[1])};
     t_wait_started(1);
     struct as_completed *it = iterate(fs, 2);
-    ck_assert(future_cancel(fs[1]));
+    ck_assert_msg(future_cancel(fs[1]), "future_cancel of a task queued behind the running one "
+                  "(1 worker): expected true, got false");
     ck_assert_msg(next(it) == fs[1], "a cancelled future is done: it comes first");
     sem_post(&g[0].go);
     ck_assert_msg(next(it) == fs[0], "then the finished one");
@@ -163,8 +168,7 @@ WB_TEST(as_completed_free_while_pending_is_safe)
     t_init();
     struct t_gated g[3];
     t_gates_init(g, 3);
-    struct executor *ex = executor_create(3);
-    ck_assert_ptr_nonnull(ex);
+    struct executor *ex = create(3);
     struct future *fs[3];
     for (int i = 0; i < 3; i++)
         fs[i] = submit(ex, t_gated_task, &g[i]);

@@ -29,13 +29,31 @@ static void *result_of(struct future *f)
     return value;
 }
 
+/* what: the task in words, such as "the running gated task 0". */
+static void expect_result(struct future *f, void *expected, const char *what)
+{
+    void *value = result_of(f);
+    ck_assert_msg(value == expected, "result() of %s: expected %p, got %p", what, expected,
+                  value);
+}
+
+/* when: the executor's state in words, such as "while a task runs". */
+static void shutdown_ok(struct executor *ex, bool wait, bool cancel_pending, const char *when)
+{
+    int rc = executor_shutdown(ex, wait, cancel_pending);
+    ck_assert_msg(rc == 0, "executor_shutdown(wait=%s, cancel_pending=%s) %s: expected 0, got %d "
+                  "(errno %s)", wait ? "true" : "false", cancel_pending ? "true" : "false", when,
+                  rc, strerror(errno));
+}
+
 WB_TEST(submit_returns_future_of_task_value)
 {
     struct executor *ex = create(2);
     int x = 5;
     struct future *f = submit(ex, t_identity, &x);
     ck_assert_msg(result_of(f) == &x, "result() is not what the task returned");
-    ck_assert(future_done(f));
+    ck_assert_msg(future_done(f), "future_done once result() returned the value: expected true, "
+                  "got false");
     executor_destroy(ex);
 }
 
@@ -82,7 +100,9 @@ WB_TEST(tasks_start_in_submission_order)
     for (int i = 0; i < TASKS; i++)
         result_of(fs[i]);
     int ids[TASKS];
-    ck_assert_int_eq(t_ended(ids, TASKS), TASKS);
+    int n_ended = t_ended(ids, TASKS);
+    ck_assert_msg(n_ended == TASKS, "once result() of each of the %d tasks returned, %d had "
+                  "ended, expected %d", TASKS, n_ended, TASKS);
     for (int i = 0; i < TASKS; i++)
         ck_assert_msg(ids[i] == i, "with one worker, task %d ran in place %d: FIFO order",
                       ids[i], i);
@@ -104,7 +124,7 @@ WB_TEST(cancel_pending_task_never_runs)
                   "a cancelled future is done and cancelled");
     sem_post(&g[0].go);
     sem_post(&g[1].go);
-    ck_assert_ptr_eq(result_of(running), (void *)100);
+    expect_result(running, (void *)100, "the running gated task 0 (returns 100)");
     executor_shutdown(ex, true, false);
     int ids[2];
     int n = t_ended(ids, 2);
@@ -129,7 +149,7 @@ WB_TEST(cancel_running_task_fails)
     ck_assert_msg(!future_cancel(f), "cancel() of a running task must fail");
     ck_assert_msg(future_running(f) && !future_done(f), "the running task's future changed");
     sem_post(&g[0].go);
-    ck_assert_ptr_eq(result_of(f), (void *)100);
+    expect_result(f, (void *)100, "the gated task 0 (returns 100) after a refused cancel()");
     executor_destroy(ex);
     t_gates_destroy(g, 1);
 }
@@ -144,7 +164,9 @@ WB_TEST(done_callback_runs_once_in_the_worker)
     struct t_tagged tag = {&calls, 1};
     struct executor *ex = create(1);
     struct future *f = submit(ex, t_gated_task, &g[0]);
-    ck_assert_int_eq(future_add_done_callback(f, t_record_call, &tag), 0);
+    int added = future_add_done_callback(f, t_record_call, &tag);
+    ck_assert_msg(added == 0, "future_add_done_callback on a future whose task is held: "
+                  "expected 0, got %d (errno %s)", added, strerror(errno));
     sem_post(&g[0].go);
     result_of(f);
     executor_shutdown(ex, true, false); /* the callback has surely run once joined */
@@ -153,7 +175,9 @@ WB_TEST(done_callback_runs_once_in_the_worker)
     ck_assert_msg(calls.future == f && !pthread_equal(calls.thread, pthread_self()),
                   "the callback gets the future and runs in the worker that finished it");
     struct t_tagged late = {&calls, 2};
-    ck_assert_int_eq(future_add_done_callback(f, t_record_call, &late), 0);
+    added = future_add_done_callback(f, t_record_call, &late);
+    ck_assert_msg(added == 0, "future_add_done_callback on a finished future: expected 0, got "
+                  "%d (errno %s)", added, strerror(errno));
     ck_assert_msg(calls.count == 2, "a callback added after completion runs at once");
     executor_destroy(ex);
     t_gates_destroy(g, 1);
@@ -168,11 +192,13 @@ WB_TEST(shutdown_wait_finishes_queued_tasks)
     struct future *fs[TASKS];
     for (int i = 0; i < TASKS; i++)
         fs[i] = submit(ex, t_identity, &values[i]);
-    ck_assert_int_eq(executor_shutdown(ex, true, false), 0);
+    shutdown_ok(ex, true, false, "with 6 tasks submitted to 1 worker");
     for (int i = 0; i < TASKS; i++) {
         ck_assert_msg(future_done(fs[i]) && !future_cancelled(fs[i]),
                       "after shutdown(wait=true) task %d is not finished", i);
-        ck_assert_ptr_eq(result_of(fs[i]), &values[i]);
+        void *value = result_of(fs[i]);
+        ck_assert_msg(value == &values[i], "result() of task %d, which returns its argument "
+                      "%p: got %p", i, (void *)&values[i], value);
     }
     executor_destroy(ex);
 }
@@ -187,7 +213,7 @@ WB_TEST(shutdown_cancel_pending_cancels_queued_only)
     struct future *queued[2] = {submit(ex, t_gated_task, &g[1]),
                                 submit(ex, t_gated_task, &g[2])};
     t_wait_started(1);
-    ck_assert_int_eq(executor_shutdown(ex, false, true), 0);
+    shutdown_ok(ex, false, true, "while its 1 worker runs a task and 2 are queued");
     for (int i = 0; i < 2; i++)
         ck_assert_msg(future_cancelled(queued[i]),
                       "shutdown(cancel_futures=true) must cancel queued task %d before "
@@ -196,8 +222,8 @@ WB_TEST(shutdown_cancel_pending_cancels_queued_only)
     ck_assert_msg(!future_cancelled(running), "the running task cannot be cancelled");
     for (int i = 0; i < 3; i++)
         sem_post(&g[i].go);
-    ck_assert_int_eq(executor_shutdown(ex, true, false), 0);
-    ck_assert_ptr_eq(result_of(running), (void *)100);
+    shutdown_ok(ex, true, false, "after a shutdown(wait=false, cancel_pending=true)");
+    expect_result(running, (void *)100, "the gated task 0 (returns 100) that was running");
     int ids[3];
     ck_assert_msg(t_ended(ids, 3) == 1, "cancelled tasks ran anyway");
     executor_destroy(ex);
@@ -213,13 +239,13 @@ WB_TEST(shutdown_without_wait_returns_while_task_runs)
     struct future *f = submit(ex, t_gated_task, &g[0]);
     t_wait_started(1);
     /* The task waits for the test: a shutdown that waited would never return. */
-    ck_assert_int_eq(executor_shutdown(ex, false, false), 0);
+    shutdown_ok(ex, false, false, "while a task runs, held by the test");
     ck_assert_msg(!future_done(f), "the task finished while it was still held");
     errno = 0;
     ck_assert_msg(executor_submit(ex, t_identity, NULL) == NULL && errno == EINVAL,
                   "submit after shutdown must fail with EINVAL (errno %s)", strerror(errno));
     sem_post(&g[0].go);
-    ck_assert_ptr_eq(result_of(f), (void *)100);
+    expect_result(f, (void *)100, "the gated task 0 (returns 100) that ran during shutdown");
     executor_destroy(ex);
     t_gates_destroy(g, 1);
 }
@@ -230,7 +256,7 @@ WB_TEST(shutdown_of_an_idle_executor_ends_its_workers)
 {
     struct executor *ex = create(3);
     wb_wait_others_asleep(5); /* every worker waits for a task */
-    ck_assert_int_eq(executor_shutdown(ex, true, false), 0);
+    shutdown_ok(ex, true, false, "of an idle executor, its 3 workers waiting for a task");
     errno = 0;
     ck_assert_msg(executor_submit(ex, t_identity, NULL) == NULL && errno == EINVAL,
                   "submit after shutdown must fail with EINVAL (errno %s)", strerror(errno));

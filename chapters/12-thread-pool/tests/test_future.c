@@ -25,7 +25,9 @@ WB_TEST(result_waits_until_finished)
 {
     struct future *f = new_future();
     pthread_t thread;
-    ck_assert_int_eq(pthread_create(&thread, NULL, finisher, f), 0);
+    int created = pthread_create(&thread, NULL, finisher, f);
+    ck_assert_msg(created == 0, "test setup: pthread_create of the finishing thread failed: %s",
+                  strerror(created));
     void *value = NULL;
     int rc = future_result(f, 20, &value);
     ck_assert_msg(rc == 0 && value == (void *)42,
@@ -86,8 +88,11 @@ WB_TEST(cancel_running_fails)
     ck_assert_msg(!future_cancelled(f) && !future_done(f), "the running future was changed");
     future_finish(f, (void *)5);
     void *value = NULL;
-    ck_assert_int_eq(future_result(f, 0, &value), 0);
-    ck_assert_ptr_eq(value, (void *)5);
+    int rc = future_result(f, 0, &value);
+    ck_assert_msg(rc == 0, "future_result(timeout 0) of a future finished with the value 0x5: "
+                  "expected 0, got %d (errno %s)", rc, strerror(errno));
+    ck_assert_msg(value == (void *)5, "future_result(timeout 0) of a future finished with the "
+                  "value 0x5: got the value %p", value);
     ck_assert_msg(!future_cancel(f), "cancel() of a finished future must fail");
     future_free(f);
 }
@@ -98,11 +103,17 @@ WB_TEST(done_callbacks_run_once_in_order_when_finished)
     struct t_calls calls;
     t_calls_init(&calls);
     struct t_tagged a = {&calls, 1}, b = {&calls, 2};
-    ck_assert_int_eq(future_add_done_callback(f, t_record_call, &a), 0);
-    ck_assert_int_eq(future_add_done_callback(f, t_record_call, &b), 0);
+    int added = future_add_done_callback(f, t_record_call, &a);
+    ck_assert_msg(added == 0, "future_add_done_callback of a first callback to a pending "
+                  "future: expected 0, got %d (errno %s)", added, strerror(errno));
+    added = future_add_done_callback(f, t_record_call, &b);
+    ck_assert_msg(added == 0, "future_add_done_callback of a second callback to a pending "
+                  "future: expected 0, got %d (errno %s)", added, strerror(errno));
     ck_assert_msg(t_calls_count(&calls) == 0, "a callback ran before the future was done");
     pthread_t thread; /* takes the future (running: no callback yet), then finishes it */
-    ck_assert_int_eq(pthread_create(&thread, NULL, finisher, f), 0);
+    int created = pthread_create(&thread, NULL, finisher, f);
+    ck_assert_msg(created == 0, "test setup: pthread_create of the finishing thread failed: %s",
+                  strerror(created));
     pthread_join(thread, NULL);
     ck_assert_msg(calls.count == 2, "2 callbacks: %d calls, expected each once", calls.count);
     ck_assert_msg(calls.order[0] == 1 && calls.order[1] == 2,
@@ -123,7 +134,9 @@ WB_TEST(done_callback_added_after_done_runs_at_once)
     struct t_calls calls;
     t_calls_init(&calls);
     struct t_tagged a = {&calls, 1};
-    ck_assert_int_eq(future_add_done_callback(f, t_record_call, &a), 0);
+    int added = future_add_done_callback(f, t_record_call, &a);
+    ck_assert_msg(added == 0, "future_add_done_callback to a finished future: expected 0, got "
+                  "%d (errno %s)", added, strerror(errno));
     ck_assert_msg(calls.count == 1,
                   "a callback added to a done future runs before add returns: %d calls",
                   calls.count);
@@ -139,10 +152,14 @@ WB_TEST(done_callback_runs_on_cancel)
     struct t_calls calls;
     t_calls_init(&calls);
     struct t_tagged a = {&calls, 1};
-    ck_assert_int_eq(future_add_done_callback(f, t_record_call, &a), 0);
-    ck_assert(future_cancel(f));
+    int added = future_add_done_callback(f, t_record_call, &a);
+    ck_assert_msg(added == 0, "future_add_done_callback to a pending future: expected 0, got "
+                  "%d (errno %s)", added, strerror(errno));
+    ck_assert_msg(future_cancel(f), "future_cancel of a pending future with a done-callback: "
+                  "expected true, got false");
     ck_assert_msg(calls.count == 1, "cancel() runs the done-callbacks: %d calls", calls.count);
-    ck_assert(future_cancel(f));
+    ck_assert_msg(future_cancel(f), "a second future_cancel of a cancelled future: expected "
+                  "true, got false");
     ck_assert_msg(calls.count == 1, "a second cancel() ran the callback again");
     future_free(f);
     pthread_mutex_destroy(&calls.lock);
@@ -276,7 +293,7 @@ static struct future *run_few(void *(*const *fns)(void *), int n, struct few *w)
 {
     struct future *f = new_future();
     pthread_t tids[8];
-    ck_assert(n <= 8);
+    ck_assert_msg(n <= 8, "test setup: run_few was given %d threads, at most 8 fit", n);
     for (int i = 0; i < n; i++) {
         w[i] = (struct few){.f = f, .rc = -2};
         tids[i] = wb_thread_start(fns[i], &w[i]);

@@ -26,7 +26,9 @@ WB_TEST(map_keeps_input_order_when_tasks_end_in_reverse)
     int rc = thread_pool_map(pool, t_chain_task, args, N, results);
     ck_assert_msg(rc == 0, "map: %d (errno %s)", rc, strerror(errno));
     int ended[N];
-    ck_assert_int_eq(t_ended(ended, N), N);
+    int n_ended = t_ended(ended, N);
+    ck_assert_msg(n_ended == N, "once thread_pool_map of %d chained tasks returned, %d had "
+                  "ended, expected %d", N, n_ended, N);
     for (int i = 0; i < N; i++) {
         ck_assert_msg(ended[i] == N - 1 - i, "the log shows task %d ended in place %d",
                       ended[i], i);
@@ -49,13 +51,17 @@ WB_TEST(map_many_items_on_few_threads)
     void *args[N], *results[N];
     for (int i = 0; i < N; i++)
         args[i] = &items[i];
-    ck_assert_int_eq(thread_pool_map(pool, t_hold_task, args, N, results), 0);
+    int rc = thread_pool_map(pool, t_hold_task, args, N, results);
+    ck_assert_msg(rc == 0, "thread_pool_map of %d items on %d threads: expected 0, got %d "
+                  "(errno %s)", N, THREADS, rc, strerror(errno));
     for (int i = 0; i < N; i++)
         ck_assert_msg(results[i] == &items[i], "results[%d] is not fn(args[%d])", i, i);
     ck_assert_msg(t_hold_max_running() == THREADS,
                   "with %d threads, %d tasks ran at once at most (expected exactly %d)",
                   THREADS, t_hold_max_running(), THREADS);
-    ck_assert_int_eq(t_hold_started(), N);
+    int started = t_hold_started();
+    ck_assert_msg(started == N, "thread_pool_map of %d items started %d tasks, expected one "
+                  "per item", N, started);
     thread_pool_destroy(pool);
 }
 
@@ -63,7 +69,9 @@ WB_TEST(map_runs_tasks_in_other_threads)
 {
     struct thread_pool *pool = create(2);
     void *args[3] = {NULL, NULL, NULL}, *results[3];
-    ck_assert_int_eq(thread_pool_map(pool, t_self, args, 3, results), 0);
+    int rc = thread_pool_map(pool, t_self, args, 3, results);
+    ck_assert_msg(rc == 0, "thread_pool_map of 3 items on 2 threads: expected 0, got %d "
+                  "(errno %s)", rc, strerror(errno));
     for (int i = 0; i < 3; i++)
         ck_assert_msg(!pthread_equal((pthread_t)(uintptr_t)results[i], pthread_self()),
                       "task %d ran in the calling thread, not in a worker", i);
@@ -87,15 +95,20 @@ WB_TEST(join_before_close_is_einval)
                   "join before close: %d (errno %s), expected -1 with EINVAL at once", rc,
                   strerror(errno));
     void *arg = &rc, *result = NULL;
-    ck_assert_int_eq(thread_pool_map(pool, t_identity, &arg, 1, &result), 0);
-    ck_assert_ptr_eq(result, &rc);
+    int mapped = thread_pool_map(pool, t_identity, &arg, 1, &result);
+    ck_assert_msg(mapped == 0, "thread_pool_map of 1 item after a refused join: expected 0, got "
+                  "%d (errno %s)", mapped, strerror(errno));
+    ck_assert_msg(result == &rc, "thread_pool_map of the identity over 1 item %p after a "
+                  "refused join: the result is %p", (void *)&rc, result);
     thread_pool_destroy(pool);
 }
 
 WB_TEST(close_then_join_and_closed_pool_refuses_map)
 {
     struct thread_pool *pool = create(2);
-    ck_assert_int_eq(thread_pool_close(pool), 0);
+    int closed = thread_pool_close(pool);
+    ck_assert_msg(closed == 0, "thread_pool_close of an open pool: expected 0, got %d (errno %s)",
+                  closed, strerror(errno));
     void *arg = NULL, *result;
     errno = 0;
     ck_assert_msg(thread_pool_map(pool, t_identity, &arg, 1, &result) == -1 &&
