@@ -444,8 +444,8 @@ END_TEST
  * they share) word every assertion: ck_assert_msg(cond, "what the call was, what was
  * expected, what happened", values...), never a bare ck_assert(cond) or
  * ck_assert_int_eq(a, b), whose report ("Assertion 'x == 0' failed: x == -1, 0 == 0")
- * a student cannot act on. The other chapters (07-process-pool .. 12-thread-pool) still
- * have bare assertions: each joins this list once its tests are converted. */
+ * a student cannot act on. Every chapter is listed: a new chapter joins the list (its
+ * tests must have a .c file). */
 static const char *const chapters_with_worded_assertions[] = {
     "01-fork", "02-process", "03-queue", "04-pipe", "05-shared-memory", "06-process-locks",
     "07-process-pool", "08-threads", "09-thread-sync", "10-thread-queues",
