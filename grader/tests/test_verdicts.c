@@ -370,9 +370,9 @@ END_TEST
 /* ---- interrupted gradings, and make grade in a chapter folder ---- */
 
 /* Starts bin/grade on the solutions of chapters 07, 08 and 09 (valgrind makes each take
- * a few seconds), with the default -j, its output to dir/grade.log, its report to
+ * a few seconds), with -j jobs, its output to dir/grade.log, its report to
  * dir/report.json, its work folder in dir. */
-static pid_t grade_directly(const char *dir)
+static pid_t grade_directly(const char *dir, const char *jobs)
 {
     char *json = path_join(dir, "report.json"), *log = path_join(dir, "grade.log");
     ck_assert_int_eq(chmod(dir, 0711), 0); /* the sandbox uid passes through to its folder */
@@ -385,7 +385,7 @@ static pid_t grade_directly(const char *dir)
             _exit(127);
         execl("bin/grade", "bin/grade", "--root", ".", "--no-color", "--submission", "solutions",
               "--chapter", "07", "--chapter", "08", "--chapter", "09", "--json", json,
-              (char *)NULL);
+              "-j", jobs, (char *)NULL);
         _exit(127);
     }
     free(json);
@@ -439,15 +439,15 @@ static pid_t process_mentioning(const char *text)
     return found;
 }
 
-/* A grading stopped by signo once a chapter is in its report (with -j, others are
- * being graded then) leaves a valid report marked incomplete, which still holds every
- * chapter graded before the signal, in chapter order; nothing of it keeps running.
- * Returns its wait status. */
-static int interrupt_grading(int signo)
+/* A grading stopped by signo once a chapter is in its report (with -j 2, others are
+ * being graded then; with -j 1 the next one, shown as far as it went) leaves a valid
+ * report marked incomplete, which still holds every chapter graded before the signal,
+ * in chapter order; nothing of it keeps running. Returns its wait status. */
+static int interrupt_grading(int signo, const char *jobs)
 {
     char *dir = xstrdup("/tmp/grade-verdict.XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(dir));
-    pid_t pid = grade_directly(dir);
+    pid_t pid = grade_directly(dir, jobs);
     json_t *early = report_with(dir, 1);
     ck_assert_msg(early != NULL, "no report with one chapter within 300 s");
     ck_assert_msg(json_is_false(json_object_get(early, "complete")),
@@ -496,7 +496,17 @@ static int interrupt_grading(int signo)
 
 START_TEST(interrupted_grading_leaves_an_incomplete_report)
 {
-    int status = interrupt_grading(SIGINT);
+    int status = interrupt_grading(SIGINT, "2");
+    ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT,
+                  "an interrupted grading exits with 130 (wait status %d)", status);
+}
+END_TEST
+
+/* One chapter at a time, the chapter being graded is shown as far as it went: what the
+ * interrupt stopped (a build, a runner, valgrind) says so, not that it timed out. */
+START_TEST(interrupted_sequential_grading_says_interrupted)
+{
+    int status = interrupt_grading(SIGINT, "1");
     ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT,
                   "an interrupted grading exits with 130 (wait status %d)", status);
 }
@@ -504,7 +514,7 @@ END_TEST
 
 START_TEST(killed_grading_leaves_an_incomplete_report)
 {
-    int status = interrupt_grading(SIGKILL);
+    int status = interrupt_grading(SIGKILL, "2");
     ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 }
 END_TEST
@@ -1333,6 +1343,7 @@ int main(void)
     TCase *stops = tcase_create("interruptions");
     tcase_set_timeout(stops, GRADE_TIMEOUT_S);
     tcase_add_test(stops, interrupted_grading_leaves_an_incomplete_report);
+    tcase_add_test(stops, interrupted_sequential_grading_says_interrupted);
     tcase_add_test(stops, killed_grading_leaves_an_incomplete_report);
     tcase_add_test(stops, make_grade_in_a_chapter_folder);
     suite_add_tcase(s, stops);
