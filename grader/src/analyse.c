@@ -18,7 +18,14 @@
 #include "command.h"
 #include "wb_proc.h"
 
-enum { VALGRIND_OVERHEAD_S = 60 };
+/* The runner's own per-test timeout under a tool comes this much after the grader's
+ * deadline for the test, so that the grader stops a test that hangs under the tool
+ * first, and with it the tool's run: one hung test is enough to know that the run
+ * cannot count, and waiting for the others' timeouts would cost minutes each. */
+enum { VALGRIND_OVERHEAD_S = 60, RUNNER_TIMEOUT_MARGIN_S = 30 };
+/* When the covered tests already fail, an analysis is feedback only (it cannot earn its
+ * points): each test is then given at most this long under the tool. */
+static const double FEEDBACK_TEST_LIMIT_S = 30;
 
 struct tool {
     const char *name;
@@ -68,7 +75,8 @@ static struct argv valgrind_argv(const struct grade_config *cfg, const struct to
     argv_add(&a, "--xml-dir");
     argv_add(&a, "build/vg/xml");
     bool *selected = tool_selection(ch, only);
-    *deadline = VALGRIND_OVERHEAD_S + runner_add_tests(&a, ch, selected, tool->slowdown, 0);
+    *deadline = VALGRIND_OVERHEAD_S +
+                runner_add_tests(&a, ch, selected, tool->slowdown, RUNNER_TIMEOUT_MARGIN_S);
     free(selected);
     return a;
 }
@@ -89,6 +97,7 @@ struct tool_run {
     struct command_run run;
     struct command_outcome outcome;
     bool started;
+    bool feedback_only; /* the covered tests fail: its points are lost whatever it finds */
 };
 
 /* build/vg/xml for the tools to write in, and the suppression file where they see it. */
@@ -123,6 +132,7 @@ static void start_tool(const struct grade_config *cfg, const struct chapter *ch,
                               .env = t->env, .timeout_s = t->deadline, .own_session = true,
                               .sandbox = sandbox};
     if (test_progress_open(&t->progress, ch, t->selected, t->tool->slowdown) == 0) {
+        t->progress.cap_s = t->feedback_only ? FEEDBACK_TEST_LIMIT_S : 0;
         test_progress_attach(&t->progress, &t->cmd, &t->argv, t->deadline);
         t->cmd.argv = t->argv.items;
         t->cmd.pass_fds = &t->progress.pipe[1];
@@ -144,6 +154,13 @@ static char *why_not_counted(const struct tool_run *t, char *log_gap)
     const struct command_outcome *o = &t->outcome;
     if (o->interrupted)
         return xasprintf("the grading was interrupted while %s ran", t->tool->name);
+    int hung = t->progress.running;
+    if (o->timed_out && hung >= 0)
+        return xasprintf("test %s did not finish under %s within %.0f s%s",
+                         t->progress.chapter->tests[hung].name, t->tool->name,
+                         test_limit(&t->progress, hung),
+                         t->feedback_only ? " (as other tests fail, each is given at most "
+                                            "that long under the tool)" : "");
     if (o->timed_out)
         return xasprintf("%s did not finish within %.0f s", t->tool->name, t->deadline);
     if (!WIFEXITED(o->status) || WEXITSTATUS(o->status) > 1)
@@ -294,9 +311,13 @@ void analyse_chapter(const struct grade_config *cfg, const struct chapter *ch,
     char *vg = path_join(work, "build/vg");
     remove_tree(vg);
     prepare_folders(cfg, work);
+    char *failing = covered_tests_not_passed(r);
     /* the tools run side by side: valgrind uses one core each */
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
+        runs[i].feedback_only = failing != NULL;
         start_tool(cfg, ch, work, passed, &runs[i]);
+    }
+    free(failing);
     for (size_t i = 0; i < n; i++)
         score_analysis(&runs[i], finish_tool(ch, work, &runs[i]), r);
     command_sweep(cfg->sandbox); /* anything either run left behind */

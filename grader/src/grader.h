@@ -292,6 +292,7 @@ struct test_progress {
     const struct chapter *chapter;
     const bool *selected; /* the tests this run runs */
     double slowdown, latest; /* latest: no deadline goes beyond it */
+    double cap_s;            /* > 0: no test is given longer than this (+ a grace) */
     int running, last_begun; /* test indexes, -1: none */
     long strays;
     struct completions *completions; /* where records go; NULL: not counted */
@@ -306,6 +307,8 @@ int test_progress_open(struct test_progress *p, const struct chapter *ch, const 
 void test_progress_attach(struct test_progress *p, struct command *cmd, struct argv *runner_args,
                           double total_s);
 void test_progress_close(struct test_progress *p);
+/* The seconds test i is given in p's run (its timeout times the slowdown, capped). */
+double test_limit(const struct test_progress *p, int i);
 
 /* run.c: adds the runner's "--timeout NAME=S" for each selected test (its timeout
  * times slowdown, plus margin_s), then the selected names in chapter order; returns

@@ -69,6 +69,12 @@ static int test_index(const struct chapter *ch, const char *name)
 /* A progress line from the runner. Tests run in chapter order, so a "begin" is
  * believed only for a selected test after the last one begun, and an "end" only for
  * the test running: the deadlines can move forward, never be stretched. */
+double test_limit(const struct test_progress *p, int i)
+{
+    double limit = p->chapter->tests[i].timeout * p->slowdown;
+    return p->cap_s > 0 && limit > p->cap_s ? p->cap_s : limit;
+}
+
 static void on_progress(void *ctx, const char *line, struct command_run *run)
 {
     struct test_progress *p = ctx;
@@ -78,7 +84,7 @@ static void on_progress(void *ctx, const char *line, struct command_run *run)
         if (i > p->last_begun && p->selected[i]) {
             p->running = p->last_begun = i;
             live_test_began(p->live, i);
-            run->deadline = now + p->chapter->tests[i].timeout * p->slowdown + TEST_GRACE_S;
+            run->deadline = now + test_limit(p, i) + TEST_GRACE_S;
             if (run->deadline > p->latest)
                 run->deadline = p->latest;
             if (p->watch)
