@@ -128,3 +128,15 @@ WB_TEST(map_null_fn_is_einval)
                   "map(NULL) must fail with EINVAL (errno %s)", strerror(errno));
     thread_pool_destroy(pool);
 }
+
+/* ThreadPool(-1): the executor refuses the count, and the pool gives back what it had
+ * taken (memcheck runs this test: a pool left allocated is a leak). */
+WB_TEST(create_with_a_negative_count_is_einval)
+{
+    errno = 0;
+    struct thread_pool *pool = thread_pool_create(-1);
+    int err = errno;
+    ck_assert_msg(pool == NULL && err == EINVAL,
+                  "thread_pool_create(-1): expected NULL with errno EINVAL (from "
+                  "executor_create), got %p (errno %s)", (void *)pool, strerror(err));
+}
