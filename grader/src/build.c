@@ -19,6 +19,8 @@
 #include "command_batch.h"
 #include "extra_tests.h"
 #include "includes.h"
+#include "manifest.h"
+#include "sha256.h"
 
 #ifndef RUNNER_LIBS
 #error "RUNNER_LIBS must name Check's and libseccomp's link flags (the Makefile passes pkg-config's)"
@@ -258,11 +260,56 @@ static bool copy_test_objects(const struct build *bd, const struct chapter *ch, 
     return ok;
 }
 
+/* The student objects of one run of the grader, kept by the SHA-256 of their source
+ * (WORKDIR/.students/ID/HASH.o, where no sandbox can write): grade --watch compiles
+ * again only the files saved since, so the first verdict comes sooner. A file's object
+ * depends on nothing else that can change during a run: student files may include
+ * only system and chapter headers, and the compiler and its flags are the run's. NULL
+ * when the source cannot be hashed (it is compiled). */
+static char *student_object_cache(const struct build *bd, const struct chapter *ch,
+                                  const char *rel)
+{
+    char *source = path_join(bd->work, rel);
+    char *hash = manifest_file_hash(source);
+    char *key = hash ? xasprintf("%s\n%s\n%s", bd->cfg->cc, rel, hash) : NULL;
+    char key_hex[65];
+    if (key)
+        sha256_hex(key, strlen(key), key_hex); /* --workdir may be reused with another cc */
+    char *kept = key ? xasprintf("%s/.students/%s/%s.o", bd->cfg->workdir, ch->id, key_hex)
+                     : NULL;
+    free(key);
+    free(hash);
+    free(source);
+    return kept;
+}
+
+/* Puts the kept object in place of obj; true when it did. */
+static bool reuse_object(const struct build *bd, const char *kept, const char *obj)
+{
+    char *built = path_join(bd->work, obj);
+    bool ok = kept && is_file(kept) && (unlink(built) == 0 || errno == ENOENT) &&
+              copy_file(kept, built) == 0;
+    free(built);
+    return ok;
+}
+
+/* Keeps a student object that compiled (a cache: may fail). */
+static void keep_object(const struct build *bd, const char *kept, const char *obj)
+{
+    char *built = path_join(bd->work, obj), *dir = xstrdup(kept);
+    *strrchr(dir, '/') = '\0';
+    if (mkdir_p(dir) == 0)
+        copy_file(built, kept);
+    free(dir);
+    free(built);
+}
+
 /* One source file to compile, among others at the same time. */
 struct compile_job {
     const char *source;
     bool student;
     char *obj, *log;
+    char *kept; /* a student object's place in the cache; NULL: none */
     struct argv argv;
 };
 
@@ -287,6 +334,14 @@ static int compile_sources(const struct build *bd, const struct chapter *ch,
         j->source = student ? ch->student_files[i] : tests[i - ch->n_student_files];
         j->student = student;
         j->obj = build_object_path(j->source);
+        j->kept = student ? student_object_cache(bd, ch, j->source) : NULL;
+        if (student && reuse_object(bd, j->kept, j->obj)) {
+            r->files_reused++;
+            free(j->kept);
+            free(j->obj);
+            *j = (struct compile_job){0};
+            continue;
+        }
         /* "build/src_x.o" -> "WORK/logs/compile-src_x.log" */
         j->log = xasprintf("%s/logs/compile-%.*s.log", bd->work,
                            (int)strlen(j->obj + 6) - 2, j->obj + 6);
@@ -299,13 +354,17 @@ static int compile_sources(const struct build *bd, const struct chapter *ch,
                       outs, rcs);
     int rc = 0;
     for (size_t k = 0; k < n; k++) {
-        if (rc == 0 && judge(bd, &cmds[k], rcs[k], &outs[k], r) < 0)
+        bool compiled = rc == 0 && judge(bd, &cmds[k], rcs[k], &outs[k], r) == 0;
+        if (compiled && jobs[k].kept)
+            keep_object(bd, jobs[k].kept, jobs[k].obj);
+        else if (rc == 0 && !compiled)
             rc = jobs[k].student && r->status == CHAPTER_COMPILE_ERROR && !outs[k].timed_out
                      ? use_skeleton_instead(bd, ch, jobs[k].source, jobs[k].obj, r)
                      : -1;
         argv_free(&jobs[k].argv);
         free(jobs[k].obj);
         free(jobs[k].log);
+        free(jobs[k].kept);
     }
     if (rc == 0 && !tests_kept)
         copy_test_objects(bd, ch, tests, n_tests, true); /* a cache: may fail */

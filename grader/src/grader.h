@@ -199,6 +199,7 @@ struct chapter_result {
     struct {
         double collect, build, check, run, analyse;
     } stage_seconds;
+    size_t files_reused; /* student files unchanged since an earlier grading of this run */
 };
 
 void chapter_result_init(struct chapter_result *r, const struct chapter *ch);

@@ -362,8 +362,8 @@ static char *make_workdir(const struct options *o)
         char *dir = realpath(o->workdir, NULL);
         /* the harness's and tests' objects are built once per run: never reuse an
          * older run's */
-        const char *const per_run[] = {".harness", ".tests"};
-        for (size_t i = 0; i < 2; i++) {
+        const char *const per_run[] = {".harness", ".tests", ".students"};
+        for (size_t i = 0; i < sizeof per_run / sizeof *per_run; i++) {
             char *objects = path_join(dir, per_run[i]);
             remove_tree(objects);
             free(objects);

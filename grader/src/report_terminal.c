@@ -279,11 +279,16 @@ void report_chapter_terminal(FILE *out, const struct chapter_result *r,
     for (size_t i = 0; i < r->n_flags; i++)
         fprintf(out, "    %s%s%s\n", r->flags[i].where, r->flags[i].where[0] ? ": " : "",
                 r->flags[i].what);
-    fprintf(out, "  %sChapter %s: %g/%g%s%s  %s(%.1f s: build %.1f, tests %.1f, analyses %.1f)%s\n",
+    char *reused = r->files_reused == 0
+                       ? xstrdup("")
+                       : xasprintf("; %zu of %zu student files unchanged, not compiled again",
+                                   r->files_reused, ch->n_student_files);
+    fprintf(out, "  %sChapter %s: %g/%g%s%s  %s(%.1f s: build %.1f, tests %.1f, analyses %.1f%s)%s\n",
             st.bold, ch->id, r->score, r->max_score, ch->whole ? " (partial)" : "", st.off,
             st.dim, r->seconds,
             r->stage_seconds.collect + r->stage_seconds.build + r->stage_seconds.check,
-            r->stage_seconds.run, r->stage_seconds.analyse, st.off);
+            r->stage_seconds.run, r->stage_seconds.analyse, reused, st.off);
+    free(reused);
 }
 
 void report_total_terminal(FILE *out, const struct chapter_result *rs, size_t n, bool colour)

@@ -62,6 +62,9 @@ run_loop() {
     # fix it: saved in place this time
     cat "$work/reap.c.good" > "$file"
     check "$mode: the fixed file gets full marks" "Chapter 01-fork: 55/55" 90
+    # the watch graded once (the broken save): the four other files are not compiled again
+    check "$mode: files compiled before are not compiled again" \
+        "4 of 5 student files unchanged, not compiled again" 5
     if visible | grep -qF "expected expression"; then
         not_ok "$mode: the screen is cleared for each grading"
     else
