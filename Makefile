@@ -17,6 +17,7 @@
 #   make autolab [CH="01 02"] [EXTRA_TESTS=dir]      Autolab's autograde-Makefile and .tar
 #   make bench [ARGS="-j 1"]  grading the solutions against building and running them
 #                             natively: both times and their ratio
+#   make bench-watch [CH=09]  seconds from a save to grade --watch's first verdict
 #   make clean
 
 # Every package the workbook needs, and what for:
@@ -81,7 +82,7 @@ define workbook_only
 endef
 
 .PHONY: all deps grade watch hint list test unit-tests verdict-tests verdict-tests-clang batch-tests template-tests \
-        workflow-tests student-template lint-workflows ci-node mutants mutants-declared terminal-tests bench clean \
+        workflow-tests student-template lint-workflows ci-node mutants mutants-declared terminal-tests bench bench-watch clean \
         gradescope autolab export-tests
 # Each entry point installs what is missing first, then builds in a fresh make: the
 # compiler flags come from pkg-config, which a fresh machine only has after deps.
@@ -156,6 +157,12 @@ bench: deps
 	$(workbook_only)
 	@$(MAKE) --no-print-directory bin/grade
 	@CC="$(CC)" RUNNER_LIBS="$(RUNNER_LIBS)" GRADE_ARGS="$(ARGS)" grader/tools/bench.sh
+
+# How soon grade --watch shows a verdict after a save, chapter by chapter (CH=09 for one).
+bench-watch: deps
+	$(workbook_only)
+	@$(MAKE) --no-print-directory bin/grade
+	@grader/tools/watch-latency.sh $(CH)
 
 # Every mutant a chapter declares equivalent must still be a mutant of its solution.
 mutants-declared: bin/mutants
