@@ -4,10 +4,10 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <libconfig.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_error.h"
 #include "extra_tests.h"
 
 #define METADATA_FILE "chapter.cfg"
@@ -25,21 +25,6 @@ static const char *const source_keys[] = {"source", "files", NULL};
 
 enum { DEFAULT_ANALYSIS_POINTS = 2 };
 
-/* Writes "FILE:LINE: message" into err and returns -1. */
-static int fail_at(char *err, size_t errlen, const char *file, const config_setting_t *at,
-                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static int fail_at(char *err, size_t errlen, const char *file, const config_setting_t *at,
-                   const char *fmt, ...)
-{
-    int used = at ? snprintf(err, errlen, "%s:%d: ", file, config_setting_source_line(at))
-                  : snprintf(err, errlen, "%s: ", file);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err + used, errlen - (size_t)used, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static bool is_known(const char *name, const char *const *known)
 {
     for (; *known; known++)
@@ -55,7 +40,7 @@ static int check_keys(const config_setting_t *group, const char *const *known,
     for (int i = 0; i < config_setting_length(group); i++) {
         config_setting_t *s = config_setting_get_elem(group, (unsigned)i);
         if (!is_known(config_setting_name(s), known))
-            return fail_at(err, errlen, file, s, "unknown setting '%s'",
+            return cfg_fail(err, errlen, file, s, "unknown setting '%s'",
                            config_setting_name(s));
     }
     return 0;
@@ -71,10 +56,10 @@ static int read_number(const config_setting_t *group, const char *key, double fa
     }
     int type = config_setting_type(s);
     if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64 && type != CONFIG_TYPE_FLOAT)
-        return fail_at(err, errlen, file, s, "'%s' must be a number", key);
+        return cfg_fail(err, errlen, file, s, "'%s' must be a number", key);
     *out = config_setting_get_float(s);
     if (*out < 0)
-        return fail_at(err, errlen, file, s, "'%s' must not be negative", key);
+        return cfg_fail(err, errlen, file, s, "'%s' must not be negative", key);
     return 0;
 }
 
@@ -83,14 +68,14 @@ static int read_student_files(const config_setting_t *root, struct chapter *ch,
 {
     config_setting_t *files = config_setting_get_member(root, "student_files");
     if (files == NULL || !config_setting_is_array(files) || config_setting_length(files) == 0)
-        return fail_at(err, errlen, file, files,
+        return cfg_fail(err, errlen, file, files,
                        "'student_files' must be a non-empty list of paths like \"src/x.c\"");
     ch->n_student_files = (size_t)config_setting_length(files);
     ch->student_files = xcalloc(ch->n_student_files, sizeof *ch->student_files);
     for (size_t i = 0; i < ch->n_student_files; i++) {
         const char *path = config_setting_get_string_elem(files, (unsigned)i);
         if (path == NULL || strncmp(path, "src/", 4) != 0 || strstr(path, "..") != NULL)
-            return fail_at(err, errlen, file, files,
+            return cfg_fail(err, errlen, file, files,
                            "student file %zu must be a string path under src/", i + 1);
         ch->student_files[i] = xstrdup(path);
     }
@@ -106,14 +91,14 @@ static int read_string_list(const config_setting_t *root, const char *key, char 
     if (list == NULL)
         return 0;
     if (!config_setting_is_array(list))
-        return fail_at(err, errlen, file, list, "'%s' must be a list of strings [\"a\", ...]",
+        return cfg_fail(err, errlen, file, list, "'%s' must be a list of strings [\"a\", ...]",
                        key);
     *n = (size_t)config_setting_length(list);
     *out = xcalloc(*n, sizeof **out);
     for (size_t i = 0; i < *n; i++) {
         const char *s = config_setting_get_string_elem(list, (unsigned)i);
         if (s == NULL)
-            return fail_at(err, errlen, file, list, "'%s': item %zu is not a string", key,
+            return cfg_fail(err, errlen, file, list, "'%s': item %zu is not a string", key,
                            i + 1);
         (*out)[i] = xstrdup(s);
     }
@@ -140,11 +125,11 @@ static int read_exports(const config_setting_t *root, struct chapter *ch, const 
     config_setting_t *list = config_setting_get_member(root, "exports");
     for (size_t i = 0; i < ch->n_exports; i++) {
         if (!is_identifier(ch->exports[i], false))
-            return fail_at(err, errlen, file, list, "'exports': '%s' is not a C identifier",
+            return cfg_fail(err, errlen, file, list, "'exports': '%s' is not a C identifier",
                            ch->exports[i]);
         for (size_t j = 0; j < i; j++)
             if (strcmp(ch->exports[j], ch->exports[i]) == 0)
-                return fail_at(err, errlen, file, list, "'exports': '%s' is listed twice",
+                return cfg_fail(err, errlen, file, list, "'exports': '%s' is listed twice",
                                ch->exports[i]);
     }
     return 0;
@@ -159,22 +144,22 @@ static int read_rules(const config_setting_t *root, const char *key, struct name
     if (list == NULL)
         return 0;
     if (!config_setting_is_list(list))
-        return fail_at(err, errlen, file, list,
+        return cfg_fail(err, errlen, file, list,
                        "'%s' must be a list: ( { name = \"f\"; reason = \"why\"; } )", key);
     *out = xcalloc((size_t)config_setting_length(list) + 1, sizeof **out);
     for (int i = 0; i < config_setting_length(list); i++) {
         config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
         const char *name, *reason;
         if (!config_setting_is_group(g))
-            return fail_at(err, errlen, file, g, "'%s': each item must be a group "
+            return cfg_fail(err, errlen, file, g, "'%s': each item must be a group "
                                                  "{ name = \"f\"; reason = \"why\"; }", key);
         if (check_keys(g, rule_keys, file, err, errlen) < 0)
             return -1;
         if (!config_setting_lookup_string(g, "name", &name) || !is_identifier(name, true))
-            return fail_at(err, errlen, file, g, "'%s': 'name' must be a function name, or "
+            return cfg_fail(err, errlen, file, g, "'%s': 'name' must be a function name, or "
                                                  "a prefix ending in '*'", key);
         if (!config_setting_lookup_string(g, "reason", &reason) || reason[0] == '\0')
-            return fail_at(err, errlen, file, g, "'%s': '%s' needs a 'reason' (shown with it)",
+            return cfg_fail(err, errlen, file, g, "'%s': '%s' needs a 'reason' (shown with it)",
                            key, name);
         (*out)[(*n)++] = (struct name_rule){xstrdup(name), xstrdup(reason)};
     }
@@ -192,7 +177,7 @@ static int read_equivalent_mutants(const config_setting_t *root, struct chapter 
     if (list == NULL)
         return 0;
     if (!config_setting_is_list(list))
-        return fail_at(err, errlen, file, list, "'equivalent_mutants' must be a list: "
+        return cfg_fail(err, errlen, file, list, "'equivalent_mutants' must be a list: "
                        "( { id = \"src/x.c:12:drop-close\"; reason = \"why\"; } )");
     ch->equivalent_mutants = xcalloc((size_t)config_setting_length(list) + 1,
                                      sizeof *ch->equivalent_mutants);
@@ -202,13 +187,13 @@ static int read_equivalent_mutants(const config_setting_t *root, struct chapter 
         if (!config_setting_is_group(g) || check_keys(g, mutant_keys, file, err, errlen) < 0)
             return config_setting_is_group(g)
                        ? -1
-                       : fail_at(err, errlen, file, g, "'equivalent_mutants': each item must "
+                       : cfg_fail(err, errlen, file, g, "'equivalent_mutants': each item must "
                                                        "be a group { id = ...; reason = ...; }");
         if (!config_setting_lookup_string(g, "id", &id) || strchr(id, ':') == NULL)
-            return fail_at(err, errlen, file, g, "'equivalent_mutants': 'id' must name a "
+            return cfg_fail(err, errlen, file, g, "'equivalent_mutants': 'id' must name a "
                                                  "mutant, like \"src/x.c:12:drop-close\"");
         if (!config_setting_lookup_string(g, "reason", &reason) || reason[0] == '\0')
-            return fail_at(err, errlen, file, g, "'equivalent_mutants': '%s' needs a 'reason'",
+            return cfg_fail(err, errlen, file, g, "'equivalent_mutants': '%s' needs a 'reason'",
                            id);
         ch->equivalent_mutants[ch->n_equivalent_mutants++] =
             (struct name_rule){xstrdup(id), xstrdup(reason)};
@@ -226,7 +211,7 @@ static int read_test_sources(const config_setting_t *root, struct chapter *ch,
     if (list == NULL)
         return 0;
     if (!config_setting_is_list(list))
-        return fail_at(err, errlen, file, list, "'test_sources' must be a list: ( { source = "
+        return cfg_fail(err, errlen, file, list, "'test_sources' must be a list: ( { source = "
                        "\"tests/test_x.c\"; files = [ \"src/a.c\" ]; } )");
     ch->test_sources = xcalloc((size_t)config_setting_length(list) + 1,
                                sizeof *ch->test_sources);
@@ -234,20 +219,20 @@ static int read_test_sources(const config_setting_t *root, struct chapter *ch,
         config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
         const char *source;
         if (!config_setting_is_group(g))
-            return fail_at(err, errlen, file, g, "'test_sources': each item must be a group "
+            return cfg_fail(err, errlen, file, g, "'test_sources': each item must be a group "
                                                  "{ source = ...; files = [...]; }");
         if (check_keys(g, source_keys, file, err, errlen) < 0)
             return -1;
         if (!config_setting_lookup_string(g, "source", &source) ||
             strncmp(source, "tests/", 6) != 0)
-            return fail_at(err, errlen, file, g, "'test_sources': 'source' must be a path "
+            return cfg_fail(err, errlen, file, g, "'test_sources': 'source' must be a path "
                                                  "like \"tests/test_x.c\"");
         struct test_source *ts = &ch->test_sources[ch->n_test_sources++];
         ts->source = xstrdup(source);
         if (read_string_list(g, "files", &ts->files, &ts->n_files, file, err, errlen) < 0)
             return -1;
         if (ts->n_files == 0)
-            return fail_at(err, errlen, file, g, "'test_sources': '%s' needs its 'files'",
+            return cfg_fail(err, errlen, file, g, "'test_sources': '%s' needs its 'files'",
                            source);
     }
     return 0;
@@ -270,22 +255,22 @@ static int read_test(const config_setting_t *t, double default_timeout, struct t
 {
     const char *name;
     if (!config_setting_is_group(t))
-        return fail_at(err, errlen, file, t, "each test must be a group { name = ...; }");
+        return cfg_fail(err, errlen, file, t, "each test must be a group { name = ...; }");
     if (check_keys(t, test_keys, file, err, errlen) < 0)
         return -1;
     if (!config_setting_lookup_string(t, "name", &name) || name[0] == '\0')
-        return fail_at(err, errlen, file, t, "a test needs a 'name' string");
+        return cfg_fail(err, errlen, file, t, "a test needs a 'name' string");
     out->name = xstrdup(name);
     if (config_setting_get_member(t, "points") == NULL)
-        return fail_at(err, errlen, file, t, "test '%s' needs 'points'", name);
+        return cfg_fail(err, errlen, file, t, "test '%s' needs 'points'", name);
     if (read_number(t, "points", 0, &out->points, file, err, errlen) < 0 ||
         read_number(t, "timeout", default_timeout, &out->timeout, file, err, errlen) < 0)
         return -1;
     if (out->timeout <= 0)
-        return fail_at(err, errlen, file, t, "test '%s': timeout must be positive", name);
+        return cfg_fail(err, errlen, file, t, "test '%s': timeout must be positive", name);
     config_setting_t *valgrind = config_setting_get_member(t, "valgrind");
     if (valgrind && config_setting_type(valgrind) != CONFIG_TYPE_BOOL)
-        return fail_at(err, errlen, file, valgrind, "'valgrind' must be true or false");
+        return cfg_fail(err, errlen, file, valgrind, "'valgrind' must be true or false");
     out->valgrind = valgrind && config_setting_get_bool(valgrind);
     return 0;
 }
@@ -295,7 +280,7 @@ static int read_tests(const config_setting_t *root, struct chapter *ch, double d
 {
     config_setting_t *tests = config_setting_get_member(root, "tests");
     if (tests == NULL || !config_setting_is_list(tests) || config_setting_length(tests) == 0)
-        return fail_at(err, errlen, file, tests,
+        return cfg_fail(err, errlen, file, tests,
                        "'tests' must be a non-empty list: ( { name = \"...\"; points = 1; } )");
     ch->n_tests = (size_t)config_setting_length(tests);
     ch->tests = xcalloc(ch->n_tests, sizeof *ch->tests);
@@ -305,7 +290,7 @@ static int read_tests(const config_setting_t *root, struct chapter *ch, double d
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(ch->tests[j].name, ch->tests[i].name) == 0)
-                return fail_at(err, errlen, file, t, "test '%s' is declared twice",
+                return cfg_fail(err, errlen, file, t, "test '%s' is declared twice",
                                ch->tests[i].name);
     }
     return 0;
@@ -325,7 +310,7 @@ static int read_analysis(const config_setting_t *group, const char *tool,
         return 0;
     }
     if (!config_setting_is_group(s))
-        return fail_at(err, errlen, file, s, "'%s' must be true, false or { points = N; }",
+        return cfg_fail(err, errlen, file, s, "'%s' must be true, false or { points = N; }",
                        tool);
     if (check_keys(s, analysis_item_keys, file, err, errlen) < 0 ||
         read_number(s, "points", DEFAULT_ANALYSIS_POINTS, &out->points, file, err, errlen) < 0)
@@ -341,7 +326,7 @@ static int read_analyses(const config_setting_t *root, struct chapter *ch, const
     if (a == NULL)
         return 0;
     if (!config_setting_is_group(a))
-        return fail_at(err, errlen, file, a, "'analyses' must be a group { memcheck = true; }");
+        return cfg_fail(err, errlen, file, a, "'analyses' must be a group { memcheck = true; }");
     if (check_keys(a, analysis_keys, file, err, errlen) < 0)
         return -1;
     if (read_analysis(a, "helgrind", &ch->helgrind, file, err, errlen) < 0 ||
@@ -358,7 +343,7 @@ static int check_analysis_tests(const struct chapter *ch, const char *file, char
     for (size_t i = 0; i < ch->n_tests; i++)
         any = any || ch->tests[i].valgrind;
     if ((ch->helgrind.on || ch->memcheck.on) && !any)
-        return fail_at(err, errlen, file, NULL,
+        return cfg_fail(err, errlen, file, NULL,
                        "analyses are on but no test is marked 'valgrind = true;'");
     return 0;
 }
@@ -372,7 +357,7 @@ static int read_config(const config_t *cfg, struct chapter *ch, const char *file
     if (check_keys(root, top_keys, file, err, errlen) < 0)
         return -1;
     if (!config_lookup_string(cfg, "title", &title) || title[0] == '\0')
-        return fail_at(err, errlen, file, NULL, "missing 'title' (a string)");
+        return cfg_fail(err, errlen, file, NULL, "missing 'title' (a string)");
     ch->title = xstrdup(title);
     const char *teaches; /* optional: the README's chapter table (grade --list --markdown) */
     if (config_lookup_string(cfg, "teaches", &teaches))
@@ -388,7 +373,7 @@ static int read_config(const config_t *cfg, struct chapter *ch, const char *file
         return -1;
     if (exercises_assign(ch, err, errlen) < 0) {
         char *why = xstrdup(err);
-        fail_at(err, errlen, file, config_setting_get_member(root, "test_sources"), "%s", why);
+        cfg_fail(err, errlen, file, config_setting_get_member(root, "test_sources"), "%s", why);
         free(why);
         return -1;
     }
@@ -411,7 +396,7 @@ static const char *base_name(const char *dir)
 static int read_error(const config_t *cfg, const char *file, char *err, size_t errlen)
 {
     if (config_error_type(cfg) == CONFIG_ERR_FILE_IO)
-        return fail_at(err, errlen, file, NULL, "cannot read the file");
+        return cfg_fail(err, errlen, file, NULL, "cannot read the file");
     snprintf(err, errlen, "%s:%d: %s", file, config_error_line(cfg), config_error_text(cfg));
     return -1;
 }
@@ -431,7 +416,7 @@ int chapter_load(const char *dir, struct chapter *out, char *err, size_t errlen)
     config_set_auto_convert(&cfg, 1);
     int rc;
     if (end == out->id || *end != '-')
-        rc = fail_at(err, errlen, file, NULL, "chapter folder must be named NN-topic");
+        rc = cfg_fail(err, errlen, file, NULL, "chapter folder must be named NN-topic");
     else if (!config_read_file(&cfg, file))
         rc = read_error(&cfg, file, err, errlen);
     else

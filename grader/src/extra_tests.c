@@ -18,10 +18,11 @@
 #include <dirent.h>
 #include <errno.h>
 #include <libconfig.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "config_error.h"
 
 static const char *const top_keys[] = {"timeout", "tests", "test_sources", NULL};
 static const char *const test_keys[] = {"name", "points", "timeout", "valgrind", "visibility",
@@ -34,20 +35,6 @@ const char *test_visibility_name(enum test_visibility v)
     return visibility_names[v];
 }
 
-static int fail(char *err, size_t errlen, const char *file, const config_setting_t *at,
-                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
-static int fail(char *err, size_t errlen, const char *file, const config_setting_t *at,
-                const char *fmt, ...)
-{
-    int used = at ? snprintf(err, errlen, "%s:%d: ", file, config_setting_source_line(at))
-                  : snprintf(err, errlen, "%s: ", file);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err + used, errlen - (size_t)used, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static int check_keys(const config_setting_t *group, const char *const *known,
                       const char *file, char *err, size_t errlen)
 {
@@ -58,7 +45,7 @@ static int check_keys(const config_setting_t *group, const char *const *known,
         for (const char *const *k = known; *k && !ok; k++)
             ok = strcmp(*k, name) == 0;
         if (!ok)
-            return fail(err, errlen, file, s, "unknown setting '%s'", name);
+            return cfg_fail(err, errlen, file, s, "unknown setting '%s'", name);
     }
     return 0;
 }
@@ -72,10 +59,10 @@ static int number(const config_setting_t *g, const char *key, double fallback, d
         return 0;
     int type = config_setting_type(s);
     if (type != CONFIG_TYPE_INT && type != CONFIG_TYPE_INT64 && type != CONFIG_TYPE_FLOAT)
-        return fail(err, errlen, file, s, "'%s' must be a number", key);
+        return cfg_fail(err, errlen, file, s, "'%s' must be a number", key);
     *out = config_setting_get_float(s);
     if (*out < 0 || (strcmp(key, "timeout") == 0 && *out == 0))
-        return fail(err, errlen, file, s, "'%s' must be %s", key,
+        return cfg_fail(err, errlen, file, s, "'%s' must be %s", key,
                     strcmp(key, "timeout") == 0 ? "positive" : "a number from 0 up");
     return 0;
 }
@@ -93,16 +80,16 @@ static int read_test(const config_setting_t *t, double timeout, struct chapter *
 {
     const char *name, *vis = "visible";
     if (!config_setting_is_group(t))
-        return fail(err, errlen, file, t, "each test must be a group { name = ...; }");
+        return cfg_fail(err, errlen, file, t, "each test must be a group { name = ...; }");
     if (check_keys(t, test_keys, file, err, errlen) < 0)
         return -1;
     if (!config_setting_lookup_string(t, "name", &name) || name[0] == '\0')
-        return fail(err, errlen, file, t, "a test needs a 'name' string");
+        return cfg_fail(err, errlen, file, t, "a test needs a 'name' string");
     if (has_test(ch, name))
-        return fail(err, errlen, file, t, "test '%s' is declared twice (here, or here and "
+        return cfg_fail(err, errlen, file, t, "test '%s' is declared twice (here, or here and "
                     "in chapter.cfg)", name);
     if (config_setting_get_member(t, "points") == NULL)
-        return fail(err, errlen, file, t, "test '%s' needs 'points'", name);
+        return cfg_fail(err, errlen, file, t, "test '%s' needs 'points'", name);
     struct test_spec spec = {0};
     enum test_visibility visibility = VISIBLE;
     if (number(t, "points", 0, &spec.points, file, err, errlen) < 0 ||
@@ -110,7 +97,7 @@ static int read_test(const config_setting_t *t, double timeout, struct chapter *
         return -1;
     config_setting_t *v = config_setting_get_member(t, "valgrind");
     if (v && config_setting_type(v) != CONFIG_TYPE_BOOL)
-        return fail(err, errlen, file, v, "'valgrind' must be true or false");
+        return cfg_fail(err, errlen, file, v, "'valgrind' must be true or false");
     spec.valgrind = v && config_setting_get_bool(v);
     config_setting_lookup_string(t, "visibility", &vis);
     bool known = false;
@@ -120,15 +107,15 @@ static int read_test(const config_setting_t *t, double timeout, struct chapter *
             known = true;
         }
     if (!known)
-        return fail(err, errlen, file, config_setting_get_member(t, "visibility"),
+        return cfg_fail(err, errlen, file, config_setting_get_member(t, "visibility"),
                     "test '%s': visibility must be \"visible\", \"after_due_date\" or "
                     "\"hidden\", not \"%s\"", name, vis);
     if (spec.valgrind && visibility != VISIBLE)
-        return fail(err, errlen, file, v, "test '%s': a test that is not visible cannot be "
+        return cfg_fail(err, errlen, file, v, "test '%s': a test that is not visible cannot be "
                     "analysed (valgrind = true): the analyses' findings name their test",
                     name);
     if (spec.valgrind && !ch->helgrind.on && !ch->memcheck.on)
-        return fail(err, errlen, file, v, "test '%s': valgrind = true, but the chapter has "
+        return cfg_fail(err, errlen, file, v, "test '%s': valgrind = true, but the chapter has "
                     "no analysis", name);
     spec.name = xstrdup(name);
     ch->tests = xrealloc(ch->tests, (ch->n_tests + 1) * sizeof *ch->tests);
@@ -158,7 +145,7 @@ static int read_sources(const config_setting_t *root, struct chapter *ch, const 
     if (list == NULL)
         return 0;
     if (!config_setting_is_list(list))
-        return fail(err, errlen, file, list, "'test_sources' must be a list: ( { source = "
+        return cfg_fail(err, errlen, file, list, "'test_sources' must be a list: ( { source = "
                     "\"tests/x.c\"; files = [ \"src/a.c\" ]; } )");
     for (int i = 0; i < config_setting_length(list); i++) {
         config_setting_t *g = config_setting_get_elem(list, (unsigned)i);
@@ -168,7 +155,7 @@ static int read_sources(const config_setting_t *root, struct chapter *ch, const 
             !config_setting_lookup_string(g, "source", &source) ||
             strncmp(source, "tests/", 6) != 0 || files == NULL ||
             !config_setting_is_array(files) || config_setting_length(files) == 0)
-            return err[0] ? -1 : fail(err, errlen, file, g, "'test_sources': each item is "
+            return err[0] ? -1 : cfg_fail(err, errlen, file, g, "'test_sources': each item is "
                                       "{ source = \"tests/x.c\"; files = [ \"src/a.c\" ]; }");
         ch->test_sources = xrealloc(ch->test_sources,
                                     (ch->n_test_sources + 1) * sizeof *ch->test_sources);
@@ -178,7 +165,7 @@ static int read_sources(const config_setting_t *root, struct chapter *ch, const 
         for (int f = 0; f < config_setting_length(files); f++) {
             const char *path = config_setting_get_string_elem(files, (unsigned)f);
             if (path == NULL || !is_student_file(ch, path))
-                return fail(err, errlen, file, files, "'test_sources': '%s' is not one of "
+                return cfg_fail(err, errlen, file, files, "'test_sources': '%s' is not one of "
                             "the chapter's student_files", path ? path : "(not a string)");
             ts->files[ts->n_files++] = xstrdup(path);
         }
@@ -196,14 +183,14 @@ static int read_source_files(struct chapter *ch, const char *dir, const char *fi
     int n = scandir(tests, &e, NULL, alphasort);
     int rc = 0;
     if (n < 0)
-        rc = fail(err, errlen, file, NULL, "no folder %s with the tests' sources", tests);
+        rc = cfg_fail(err, errlen, file, NULL, "no folder %s with the tests' sources", tests);
     for (int k = 0; k < n; k++) {
         const char *name = e[k]->d_name;
         size_t len = strlen(name);
         if (rc == 0 && len > 2 && strcmp(name + len - 2, ".c") == 0) {
             char *rel = path_join("tests", name), *ours = path_join(ch->dir, rel);
             if (is_file(ours))
-                rc = fail(err, errlen, file, NULL, "%s: the chapter's tests already have a "
+                rc = cfg_fail(err, errlen, file, NULL, "%s: the chapter's tests already have a "
                           "file of that name", rel);
             ch->extra_sources = xrealloc(ch->extra_sources,
                                          (ch->n_extra_sources + 1) * sizeof *ch->extra_sources);
@@ -216,7 +203,7 @@ static int read_source_files(struct chapter *ch, const char *dir, const char *fi
         free(e);
     free(tests);
     if (rc == 0 && ch->n_extra_sources == 0)
-        rc = fail(err, errlen, file, NULL, "%s/tests holds no .c file", dir);
+        rc = cfg_fail(err, errlen, file, NULL, "%s/tests holds no .c file", dir);
     return rc;
 }
 
@@ -226,7 +213,7 @@ static int check_defined(const struct chapter *ch, size_t first, const char *fil
 {
     for (size_t i = first; i < ch->n_tests; i++)
         if (ch->exercises[i].source == NULL)
-            return fail(err, errlen, file, NULL, "test '%s' is declared but no file in "
+            return cfg_fail(err, errlen, file, NULL, "test '%s' is declared but no file in "
                         "%s/tests defines it (WB_TEST(%s))", ch->tests[i].name, ch->extra_dir,
                         ch->tests[i].name);
     return 0;
@@ -244,7 +231,7 @@ static int merge_chapter(struct chapter *ch, const char *dir, char *err, size_t 
     double timeout;
     if (!config_read_file(&cfg, file)) {
         rc = config_error_type(&cfg) == CONFIG_ERR_FILE_IO
-                 ? fail(err, errlen, file, NULL, "cannot read the file")
+                 ? cfg_fail(err, errlen, file, NULL, "cannot read the file")
                  : (snprintf(err, errlen, "%s:%d: %s", file, config_error_line(&cfg),
                              config_error_text(&cfg)), -1);
     } else {
@@ -255,7 +242,7 @@ static int merge_chapter(struct chapter *ch, const char *dir, char *err, size_t 
             rc = number(root, "timeout", 10, &timeout, file, err, errlen);
         if (rc == 0 && (tests == NULL || !config_setting_is_list(tests) ||
                         config_setting_length(tests) == 0))
-            rc = fail(err, errlen, file, tests, "'tests' must be a non-empty list: "
+            rc = cfg_fail(err, errlen, file, tests, "'tests' must be a non-empty list: "
                       "( { name = \"...\"; points = 1; visibility = \"hidden\"; } )");
         for (int i = 0; rc == 0 && i < config_setting_length(tests); i++)
             rc = read_test(config_setting_get_elem(tests, (unsigned)i), timeout, ch, file, err,

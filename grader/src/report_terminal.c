@@ -283,7 +283,8 @@ void report_chapter_terminal(FILE *out, const struct chapter_result *r,
                        ? xstrdup("")
                        : xasprintf("; %zu of %zu student files unchanged, not compiled again",
                                    r->files_reused, ch->n_student_files);
-    fprintf(out, "  %sChapter %s: %g/%g%s%s  %s(%.1f s: build %.1f, tests %.1f, analyses %.1f%s)%s\n",
+    fprintf(out,
+            "  %sChapter %s: %g/%g%s%s  %s(%.1f s: build %.1f, tests %.1f, analyses %.1f%s)%s\n",
             st.bold, ch->id, r->score, r->max_score, ch->whole ? " (partial)" : "", st.off,
             st.dim, r->seconds,
             r->stage_seconds.collect + r->stage_seconds.build + r->stage_seconds.check,
