@@ -429,6 +429,9 @@ int report_json_write_state(const char *path, const struct chapter_result *rs, s
  * null until set). p must outlive those writes. */
 struct provenance;
 void report_json_set_provenance(const struct provenance *p);
+/* The provenance set last, or NULL: the exports carry it too (Gradescope's extra_data,
+ * JUnit's properties). */
+const struct provenance *report_json_provenance(void);
 
 /* ---- reports for CI and GitHub Classroom (report_markdown.c, report_annotations.c,
  * report_classroom.c, report_location.c) and the workbook files a submission changed

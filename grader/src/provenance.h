@@ -3,6 +3,8 @@
 #ifndef PROVENANCE_H
 #define PROVENANCE_H
 
+#include <jansson.h>
+
 #define GRADER_VERSION "1.1.0"
 
 struct provenance {
@@ -26,5 +28,9 @@ char *git_head_commit(const char *dir);
 
 /* "2026-12-01T18:30:00Z" for now (to free). */
 char *provenance_now(void);
+
+/* { submission_commit, workbook_commit, grader_version, graded_at } (unknown commits
+ * null), or JSON null when p is NULL (report_json.c). */
+json_t *provenance_json(const struct provenance *p);
 
 #endif

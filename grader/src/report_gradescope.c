@@ -11,6 +11,7 @@
  * top-level "output", which every student reads, gives the chapters' scores and notes
  * and names no hidden or after_due_date test (redact.h). */
 #include "exports.h"
+#include "provenance.h"
 #include "extra_tests.h"
 #include "redact.h"
 
@@ -133,9 +134,11 @@ int report_gradescope_write(const char *path, const struct chapter_result *rs, s
     double score, max;
     score_total(rs, n, &score, &max);
     char *output = student_output(rs, n);
-    json_t *root = json_pack("{s:f, s:I, s:s, s:s, s:o}", "score", score, "execution_time",
+    /* extra_data: Gradescope keeps it with the results (what they were made from) */
+    json_t *extra = json_pack("{s:o}", "provenance", provenance_json(report_json_provenance()));
+    json_t *root = json_pack("{s:f, s:I, s:s, s:s, s:o, s:o}", "score", score, "execution_time",
                              (json_int_t)(seconds + 0.999), "output", output, "output_format",
-                             "text", "tests", tests);
+                             "text", "tests", tests, "extra_data", extra);
     free(output);
     int rc = json_dump_file(root, path, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     if (rc < 0)

@@ -111,7 +111,12 @@ void report_json_set_provenance(const struct provenance *p)
     report_provenance = p;
 }
 
-static json_t *provenance_json(const struct provenance *p)
+const struct provenance *report_json_provenance(void)
+{
+    return report_provenance;
+}
+
+json_t *provenance_json(const struct provenance *p)
 {
     if (p == NULL)
         return json_null();

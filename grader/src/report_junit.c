@@ -15,6 +15,7 @@
  * an analysis that did not run, <skipped> with the reason. The unit tests validate it
  * against grader/tests/schemas/junit.xsd. */
 #include "exports.h"
+#include "provenance.h"
 
 #include <libxml/xmlwriter.h>
 #include <stdlib.h>
@@ -142,6 +143,25 @@ static void write_analysis(xmlTextWriterPtr w, const struct chapter_result *r,
     xmlTextWriterEndElement(w);
 }
 
+/* What the report was made from, as properties (those not known are left out). */
+static void write_provenance(xmlTextWriterPtr w, const struct provenance *p)
+{
+    if (p == NULL)
+        return;
+    const char *names[] = {"submission_commit", "workbook_commit", "grader_version",
+                           "graded_at"};
+    const char *values[] = {p->submission_commit, p->workbook_commit, p->grader_version,
+                            p->graded_at};
+    for (int k = 0; k < 4; k++) {
+        if (values[k] == NULL)
+            continue;
+        xmlTextWriterStartElement(w, BAD_CAST "property");
+        attr(w, "name", names[k]);
+        attr(w, "value", values[k]);
+        xmlTextWriterEndElement(w);
+    }
+}
+
 static void write_suite(xmlTextWriterPtr w, const struct chapter_result *r)
 {
     struct counts c = chapter_counts(r);
@@ -162,6 +182,7 @@ static void write_suite(xmlTextWriterPtr w, const struct chapter_result *r)
     attr(w, "name", "status");
     attr(w, "value", chapter_status_name(r->status));
     xmlTextWriterEndElement(w);
+    write_provenance(w, report_json_provenance());
     xmlTextWriterEndElement(w);
     for (size_t i = 0; r->tests && i < r->chapter->n_tests; i++) {
         const struct test_verdict *t = &r->tests[i];

@@ -88,11 +88,15 @@ const lacksSecrets = (text) => SECRET.filter((s) => text.includes(s));
   const results = readJson(join(ag, "results/results.json"));
   check("run_autograder writes results/results.json", graded.status === 0 && !results.error,
     `${results.error || ""}\n${tail(graded.output)}`);
-  const topKeys = ["score", "execution_time", "output", "output_format", "tests"];
+  const topKeys = ["score", "execution_time", "output", "output_format", "tests", "extra_data"];
   check("results.json has Gradescope's top-level fields and no other",
     JSON.stringify(Object.keys(results)) === JSON.stringify(topKeys) && typeof results.score === "number" &&
     Number.isInteger(results.execution_time) && typeof results.output === "string" && Array.isArray(results.tests),
     JSON.stringify(Object.keys(results)));
+  const prov = (results.extra_data || {}).provenance || {};
+  check("extra_data.provenance names the grader's version and when it graded",
+    typeof prov.grader_version === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/.test(prov.graded_at || ""),
+    JSON.stringify(results.extra_data));
   const testKeys = ["name", "score", "max_score", "status", "output", "visibility"];
   const tests = results.tests || [];
   const badShape = tests.filter((t) => JSON.stringify(Object.keys(t)) !== JSON.stringify(testKeys) ||

@@ -16,6 +16,7 @@
 
 #include "exports.h"
 #include "extra_tests.h"
+#include "provenance.h"
 #include "redact.h"
 #include "unit.h"
 
@@ -214,7 +215,7 @@ static void assert_lacks(const char *what, const char *text, const char *const *
 
 static void assert_has(const char *what, const char *text, const char *part)
 {
-    ck_assert_msg(strstr(text, part) != NULL, "%s lacks '%s':\n%s", what, part, text);
+    ck_assert_msg(strstr(text, part) != NULL, "%s lacks '%s':\n%.3000s", what, part, text);
 }
 
 /* The terminal's report of the chapter, for an audience (verbose or quiet). */
@@ -329,11 +330,21 @@ START_TEST(gradescope_results_have_their_shape)
     setup_graded(&g);
     char *dir = unit_tempdir(), *path = path_join(dir, "results.json");
     char err[256];
+    struct provenance p = {.workbook_commit = "5a1f0c0ffee5a1f0c0ffee5a1f0c0ffee5a1f0c0",
+                           .grader_version = GRADER_VERSION, .graded_at = "2026-12-01T18:30:00Z"};
+    report_json_set_provenance(&p);
     ck_assert_int_eq(report_gradescope_write(path, &g.r, 1, 12.2, err, sizeof err), 0);
+    report_json_set_provenance(NULL);
     json_error_t error;
     json_t *root = json_load_file(path, 0, &error);
     ck_assert_msg(root != NULL, "%s", error.text);
-    ck_assert_uint_eq(json_object_size(root), 5);
+    ck_assert_uint_eq(json_object_size(root), 6);
+    /* what the results were made from, kept by Gradescope with them */
+    json_t *prov = json_object_get(json_object_get(root, "extra_data"), "provenance");
+    ck_assert_str_eq(json_string_value(json_object_get(prov, "workbook_commit")), p.workbook_commit);
+    ck_assert_str_eq(json_string_value(json_object_get(prov, "grader_version")), GRADER_VERSION);
+    ck_assert_str_eq(json_string_value(json_object_get(prov, "graded_at")), p.graded_at);
+    ck_assert(json_is_null(json_object_get(prov, "submission_commit")));
     ck_assert(json_real_value(json_object_get(root, "score")) == g.r.score);
     ck_assert_int_eq(json_integer_value(json_object_get(root, "execution_time")), 13);
     ck_assert_str_eq(json_string_value(json_object_get(root, "output_format")), "text");
@@ -410,7 +421,11 @@ START_TEST(junit_is_valid_and_complete)
     struct chapter_result rs[3] = {g[0].r, g[1].r, g[2].r};
     char *dir = unit_tempdir(), *path = path_join(dir, "junit.xml");
     char err[256];
+    struct provenance p = {.submission_commit = "5a1f0c0ffee5a1f0c0ffee5a1f0c0ffee5a1f0c0",
+                           .grader_version = GRADER_VERSION, .graded_at = "2026-12-01T18:30:00Z"};
+    report_json_set_provenance(&p);
     ck_assert_int_eq(report_junit_write(path, rs, 3, err, sizeof err), 0);
+    report_json_set_provenance(NULL);
     ck_assert_msg(junit_validate(path) == 0, "not valid against junit.xsd:\n%s",
                   read_text_file(path, 1 << 16));
     char *xml = read_text_file(path, 1 << 20);
@@ -429,6 +444,10 @@ START_TEST(junit_is_valid_and_complete)
     assert_has("JUnit", xml, "<testcase name=\"leak-free (memcheck)\" classname=\"01-x\">");
     assert_has("JUnit", xml, "<skipped message=\"not graded: its metadata is broken\"");
     assert_has("JUnit", xml, "<system-out>src/a.c:3: error: expected ';'</system-out>");
+    assert_has("JUnit", xml, "<property name=\"submission_commit\" "
+                             "value=\"5a1f0c0ffee5a1f0c0ffee5a1f0c0ffee5a1f0c0\"/>");
+    assert_has("JUnit", xml, "<property name=\"grader_version\" value=\"" GRADER_VERSION "\"/>");
+    assert_has("JUnit", xml, "<property name=\"graded_at\" value=\"2026-12-01T18:30:00Z\"/>");
     /* the schema catches a report that breaks it: a testcase without its name */
     char *broken = xstrdup(xml);
     char *at = strstr(broken, "<testcase name=");
