@@ -37,9 +37,10 @@
 #   clang                        make test grades everything with clang too
 #   gdb                          the debugging recipe of the README (one test by hand)
 #   tmux                         make test drives `make watch` in a real terminal
+#   zip unzip                    make gradescope's autograder.zip, and its test
 DEPS_PACKAGES := build-essential pkg-config check libxml2-dev libjansson-dev libconfig-dev libelf-dev libdw-dev \
                  valgrind valgrind-dbg patch bubblewrap libseccomp-dev libcapstone-dev clang \
-                 gdb tmux
+                 gdb tmux zip unzip
 
 CC ?= cc
 PKGS := check libxml-2.0 jansson libconfig libelf libdw capstone
