@@ -32,7 +32,8 @@
  *                     chapter, its tests or its notes], tests { name: { status,
  *                     message (a string or strings, each contained) } }, notes [each in some note], notes_any [one of them
  *                     in some note], analysis { tool: { score,
- *                     errors, kind, where, message } }, no_process_named [...],
+ *                     errors, kind, where, message (of a finding), says (in the
+ *                     analysis's own message) } }, no_process_named [...],
  *                     max_seconds (the whole bin/grade run, wall clock), no_path [glob
  *                     patterns that must match nothing after grading], max_file_bytes
  *                     (no larger file left in the grading's TMPDIR, nor new in /tmp),
@@ -713,6 +714,9 @@ static void check_analysis(json_t *chapter, json_t *expected)
         if (json_object_get(want, "score"))
             ck_assert_msg(num(got, "score") == num(want, "score"), "%s; expected score %g",
                           summary, num(want, "score"));
+        if (json_object_get(want, "says"))
+            ck_assert_msg(strstr(str(got, "message"), str(want, "says")) != NULL,
+                          "%s; expected the analysis to say '%s'", summary, str(want, "says"));
         if (json_object_get(want, "errors"))
             ck_assert_msg(json_integer_value(json_object_get(got, "errors")) ==
                               json_integer_value(json_object_get(want, "errors")),
