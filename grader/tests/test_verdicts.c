@@ -243,8 +243,15 @@ static char *not_full_marks(json_t *ch)
         num(ch, "score") == num(ch, "max_score"))
         return NULL;
     char *failing = tests_not(ch, "passed");
-    char *why = xasprintf("%s: %s, %g/%g%s\n%s", str(ch, "id"), str(ch, "status"),
-                          num(ch, "score"), num(ch, "max_score"), failing, str(ch, "message"));
+    char *notes = xstrdup(""); /* a file replaced by its skeleton says why in a note */
+    size_t i;
+    json_t *note;
+    json_array_foreach(json_object_get(ch, "notes"), i, note)
+        append(&notes, "\n  note: %s", json_string_value(note));
+    char *why = xasprintf("%s: %s, %g/%g%s\n%s%.2000s", str(ch, "id"), str(ch, "status"),
+                          num(ch, "score"), num(ch, "max_score"), failing, str(ch, "message"),
+                          notes);
+    free(notes);
     free(failing);
     return why;
 }
