@@ -566,6 +566,37 @@ static size_t grade_in_parallel(const struct options *o, const struct grade_conf
     return parallel_grade(&p, results);
 }
 
+/* The build stages alone (collect, build): what a watch does before the first save. */
+static void build_only(const struct grade_config *cfg, const struct chapter *ch,
+                       struct chapter_result *r)
+{
+    chapter_result_init(r, ch);
+    if (ch->load_error == NULL && collect_chapter(cfg, ch, r) == 0)
+        build_chapter(cfg, ch, r);
+}
+
+/* Builds each watched chapter once before the first save, a few at once: the harness,
+ * the tests and the student files as they are now are then compiled and kept (build.c),
+ * so that the first save, like every later one, compiles only the file saved. */
+static void build_before_watching(const struct options *o, const struct grade_config *cfg,
+                                  const struct chapter **sel, size_t n_sel)
+{
+    double start = monotonic_seconds();
+    int jobs = o->jobs ? o->jobs : parallel_default_jobs();
+    printf("Building %zu chapter(s) once, so that a save compiles only the file saved...\n",
+           n_sel);
+    fflush(stdout);
+    struct chapter_result *built = xcalloc(n_sel, sizeof *built);
+    const struct parallel_grading p = {.cfg = cfg, .chapters = sel, .n_chapters = n_sel,
+                                       .jobs = jobs < 1 ? 1 : jobs, .grade = build_only};
+    size_t n = parallel_grade(&p, built);
+    for (size_t i = 0; i < n; i++)
+        chapter_result_free(&built[i]);
+    free(built);
+    if (!command_interrupted())
+        printf("Built in %.1f s.\n", monotonic_seconds() - start);
+}
+
 /* grade --watch: grades the chapter of each student file saved, until interrupted. */
 static void watch_and_grade(const struct options *o, const struct grade_config *cfg,
                             const struct chapter **sel, size_t n_sel, struct live *live)
@@ -583,9 +614,12 @@ static void watch_and_grade(const struct options *o, const struct grade_config *
             chapter_of[n++] = c;
         }
     struct save_watch *w = save_watch_start((const char *const *)files, n, o->watch_poll);
-    print_watching(w, n_sel);
+    build_before_watching(o, cfg, sel, n_sel); /* a save meanwhile is graded after it */
+    if (!command_interrupted())
+        print_watching(w, n_sel);
     int saved;
-    while ((saved = save_watch_next(w)) >= 0 && !command_interrupted()) {
+    while (!command_interrupted() && (saved = save_watch_next(w)) >= 0 &&
+           !command_interrupted()) {
         const struct chapter *ch = sel[chapter_of[saved]];
         if (isatty(STDOUT_FILENO)) /* a clear screen (and scrollback) for each grading */
             fputs("\033[H\033[2J\033[3J", stdout);
