@@ -53,7 +53,9 @@ GRADER_SRC := $(wildcard grader/src/*.c) grader/harness/wb_proc.c
 GRADER_OBJ := $(GRADER_SRC:%.c=build/%.o)
 LIB_OBJ := $(filter-out build/grader/src/main.o,$(GRADER_OBJ))
 UNIT_SRC := $(wildcard grader/tests/unit/*.c)
-HEADERS := $(wildcard grader/src/*.h grader/harness/*.h)
+HEADERS := $(wildcard grader/src/*.h grader/harness/*.h grader/tests/*.h)
+# Shared by the end-to-end tests (verdicts, batch).
+TEST_HELPERS := grader/tests/processes.c
 
 SUBMISSION ?= .
 JSON ?= grade.json
@@ -123,11 +125,11 @@ list: bin/grade
 build/unit-tests: $(UNIT_SRC) $(LIB_OBJ) $(HEADERS) grader/harness/wb_confine.c
 	$(CC) $(CFLAGS) -o $@ $(UNIT_SRC) grader/harness/wb_confine.c $(LIB_OBJ) $(LDLIBS) $(RUNNER_LIBS)
 
-build/verdict-tests: grader/tests/test_verdicts.c $(LIB_OBJ) $(HEADERS)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+build/verdict-tests: grader/tests/test_verdicts.c $(TEST_HELPERS) $(LIB_OBJ) $(HEADERS)
+	$(CC) $(CFLAGS) -o $@ $< $(TEST_HELPERS) $(LIB_OBJ) $(LDLIBS)
 
-build/batch-tests: grader/tests/test_batch.c $(LIB_OBJ) $(HEADERS)
-	$(CC) $(CFLAGS) -o $@ $< $(LIB_OBJ) $(LDLIBS)
+build/batch-tests: grader/tests/test_batch.c $(TEST_HELPERS) $(LIB_OBJ) $(HEADERS)
+	$(CC) $(CFLAGS) -o $@ $< $(TEST_HELPERS) $(LIB_OBJ) $(LDLIBS)
 
 unit-tests: build/unit-tests
 	build/unit-tests

@@ -281,16 +281,14 @@ static bool *covered_and_passed(const struct chapter_result *r)
 
 /* The points are earned when the run counts, found nothing, and covered every test
  * (findings on some tests are shown while the others do not pass yet). */
-static void score_analysis(const struct tool_run *t, bool counted, const struct chapter_result *r)
+static void score_analysis(const struct tool_run *t, bool counted, const char *failing)
 {
     struct analysis_result *a = t->result;
-    char *failing = covered_tests_not_passed(r);
     if (counted && a->errors == 0 && failing == NULL)
         a->score = t->spec->points;
     else if (counted && failing && a->message == NULL)
         a->message = xasprintf("ran only on the covered tests that pass; its points need "
                                "these to pass too: %s", failing);
-    free(failing);
 }
 
 void analyse_chapter(const struct grade_config *cfg, const struct chapter *ch,
@@ -317,9 +315,9 @@ void analyse_chapter(const struct grade_config *cfg, const struct chapter *ch,
         runs[i].feedback_only = failing != NULL;
         start_tool(cfg, ch, work, passed, &runs[i]);
     }
-    free(failing);
     for (size_t i = 0; i < n; i++)
-        score_analysis(&runs[i], finish_tool(ch, work, &runs[i]), r);
+        score_analysis(&runs[i], finish_tool(ch, work, &runs[i]), failing);
+    free(failing);
     command_sweep(cfg->sandbox); /* anything either run left behind */
     if (r->helgrind.ran && r->helgrind.errors > 0)
         add_locks_held(cfg, ch, work, passed, &r->helgrind);

@@ -16,7 +16,6 @@
  *
  * One case: CK_RUN_CASE=batch CK_RUN_TEST=... is not Check's; run all (about 3 min). */
 #include <check.h>
-#include <dirent.h>
 #include <glob.h>
 #include <jansson.h>
 #include <signal.h>
@@ -28,6 +27,7 @@
 #include <unistd.h>
 
 #include "grader.h"
+#include "processes.h"
 #include "provenance.h"
 
 #define SOL_COMMIT "5a1f0c0ffee5a1f0c0ffee5a1f0c0ffee5a1f0c0"
@@ -173,33 +173,6 @@ START_TEST(scores_match_gradings_alone)
 }
 END_TEST
 
-/* Whether a process's command line mentions text. */
-static bool process_mentions(const char *text)
-{
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    bool found = false;
-    while (d && !found && (e = readdir(d)) != NULL) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9')
-            continue;
-        char *path = xasprintf("/proc/%s/cmdline", e->d_name);
-        FILE *f = fopen(path, "r");
-        char buf[4096];
-        size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
-        if (f)
-            fclose(f);
-        for (size_t i = 0; i < n; i++)
-            if (buf[i] == '\0')
-                buf[i] = ' ';
-        buf[n] = '\0';
-        found = strstr(buf, text) != NULL;
-        free(path);
-    }
-    if (d)
-        closedir(d);
-    return found;
-}
-
 static bool exists(const char *dir, const char *id, const char *ext)
 {
     char *path = xasprintf("%s/%s.%s", dir, id, ext);
@@ -248,9 +221,9 @@ START_TEST(killed_batch_resumes)
     ck_assert_msg(n_done < N_SUBS, "every grading had ended: nothing to resume");
     /* its gradings end with it (they would write into grades otherwise) */
     start = monotonic_seconds();
-    while (process_mentions(grades) && monotonic_seconds() - start < CHILDREN_GONE_S)
+    while (process_mentioning(grades) && monotonic_seconds() - start < CHILDREN_GONE_S)
         sleep(1);
-    ck_assert_msg(!process_mentions(grades), "a grading outlived its killed batch");
+    ck_assert_msg(!process_mentioning(grades), "a grading outlived its killed batch");
     /* the killed batch's work folder is left, until the next batch removes it */
     char *left = xasprintf("/tmp/grade-batch-%d.*", (int)pid);
     glob_t g;

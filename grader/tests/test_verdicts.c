@@ -66,6 +66,7 @@
 #include <unistd.h>
 
 #include "grader.h"
+#include "processes.h"
 #include "wb_proc.h"
 
 #define FIXTURES "grader/tests/fixtures"
@@ -417,34 +418,6 @@ static json_t *report_with(const char *dir, size_t chapters)
     }
     free(json);
     return report;
-}
-
-/* A process whose command line mentions text, or 0 when none does. */
-static pid_t process_mentioning(const char *text)
-{
-    DIR *d = opendir("/proc");
-    struct dirent *e;
-    pid_t found = 0;
-    while (d && found == 0 && (e = readdir(d)) != NULL) {
-        pid_t pid = (pid_t)atol(e->d_name);
-        if (pid <= 0 || pid == getpid())
-            continue;
-        char *path = xasprintf("/proc/%d/cmdline", (int)pid);
-        FILE *f = fopen(path, "r");
-        char line[8192];
-        size_t n = f ? fread(line, 1, sizeof line - 1, f) : 0;
-        if (f)
-            fclose(f);
-        for (size_t i = 0; i < n; i++)
-            line[i] = line[i] ? line[i] : ' ';
-        line[n] = '\0';
-        if (strstr(line, text))
-            found = pid;
-        free(path);
-    }
-    if (d)
-        closedir(d);
-    return found;
 }
 
 /* A grading stopped by signo once a chapter is in its report (with -j 2, others are
