@@ -54,7 +54,7 @@ GRADER_OBJ := $(GRADER_SRC:%.c=build/%.o)
 LIB_OBJ := $(filter-out build/grader/src/main.o,$(GRADER_OBJ))
 UNIT_SRC := $(wildcard grader/tests/unit/*.c)
 HEADERS := $(wildcard grader/src/*.h grader/harness/*.h grader/tests/*.h)
-# Shared by the end-to-end tests (verdicts, batch).
+# Shared by the grader's tests (unit, verdicts, batch).
 TEST_HELPERS := grader/tests/processes.c
 
 SUBMISSION ?= .
@@ -122,8 +122,8 @@ hint: bin/grade
 list: bin/grade
 	@bin/grade --progress $(PROGRESS) --list
 
-build/unit-tests: $(UNIT_SRC) $(LIB_OBJ) $(HEADERS) grader/harness/wb_confine.c
-	$(CC) $(CFLAGS) -o $@ $(UNIT_SRC) grader/harness/wb_confine.c $(LIB_OBJ) $(LDLIBS) $(RUNNER_LIBS)
+build/unit-tests: $(UNIT_SRC) $(TEST_HELPERS) $(LIB_OBJ) $(HEADERS) grader/harness/wb_confine.c
+	$(CC) $(CFLAGS) -Igrader/tests -o $@ $(UNIT_SRC) $(TEST_HELPERS) grader/harness/wb_confine.c $(LIB_OBJ) $(LDLIBS) $(RUNNER_LIBS)
 
 build/verdict-tests: grader/tests/test_verdicts.c $(TEST_HELPERS) $(LIB_OBJ) $(HEADERS)
 	$(CC) $(CFLAGS) -o $@ $< $(TEST_HELPERS) $(LIB_OBJ) $(LDLIBS)

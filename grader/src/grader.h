@@ -490,6 +490,9 @@ int copy_file(const char *from, const char *to);
 int copy_tree(const char *from, const char *to); /* regular files and folders */
 int remove_tree(const char *path);
 char *read_text_file(const char *path, size_t max_bytes);
+/* Writes text to path through a temporary file beside it and a rename, so that a reader
+ * sees the old file or the new one, never half of one; 0, or -1 with errno. */
+int write_file_atomically(const char *path, const char *text);
 double monotonic_seconds(void);
 
 #endif

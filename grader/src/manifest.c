@@ -196,18 +196,5 @@ const char *manifest_decision_reason(enum manifest_decision d)
 
 int manifest_save(const char *path, const char *text)
 {
-    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-    FILE *f = fopen(tmp, "w");
-    int rc = f ? 0 : -1;
-    if (f) {
-        bool bad = fputs(text, f) < 0;
-        if (fclose(f) != 0 || bad)
-            rc = -1;
-    }
-    if (rc == 0 && rename(tmp, path) < 0)
-        rc = -1;
-    if (rc < 0)
-        unlink(tmp);
-    free(tmp);
-    return rc;
+    return write_file_atomically(path, text);
 }

@@ -98,14 +98,11 @@ void progress_set_hints_shown(struct progress *p, const char *chapter_id, const 
 
 int progress_save(const struct progress *p, char *err, size_t errlen)
 {
-    char *tmp = xasprintf("%s.tmp.%d", p->path, (int)getpid());
-    int rc = json_dump_file(p->root, tmp, JSON_INDENT(2) | JSON_SORT_KEYS);
-    if (rc == 0 && rename(tmp, p->path) < 0)
-        rc = -1;
-    if (rc < 0) {
-        snprintf(err, errlen, "cannot write %s: %s", p->path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
+    char *text = json_dumps(p->root, JSON_INDENT(2) | JSON_SORT_KEYS);
+    int rc = text ? write_file_atomically(p->path, text) : -1;
+    if (rc < 0)
+        snprintf(err, errlen, "cannot write %s: %s", p->path, text ? strerror(errno)
+                                                                   : "out of memory");
+    free(text);
     return rc;
 }

@@ -137,13 +137,9 @@ static json_t *strings_json(char *const *items, size_t n)
 /* Writes root to path through a temporary file beside it and a rename. */
 static int dump_atomically(json_t *root, const char *path)
 {
-    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-    int rc = json_dump_file(root, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (rc == 0 && rename(tmp, path) < 0)
-        rc = -1;
-    if (rc < 0)
-        unlink(tmp);
-    free(tmp);
+    char *text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    int rc = text ? write_file_atomically(path, text) : -1;
+    free(text);
     return rc;
 }
 

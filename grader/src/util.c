@@ -308,6 +308,27 @@ char *workfile_read(const char *path, size_t max_bytes, size_t *len)
 
 /* Work-folder files (logs, listings, student sources) are read the way workfile_open
  * allows: never through a link, never waiting on a FIFO; a large file is cut. */
+int write_file_atomically(const char *path, const char *text)
+{
+    char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+    FILE *f = fopen(tmp, "we");
+    int rc = f ? 0 : -1;
+    if (f) {
+        bool bad = fputs(text, f) < 0;
+        if (fclose(f) != 0 || bad)
+            rc = -1;
+    }
+    if (rc == 0 && rename(tmp, path) < 0)
+        rc = -1;
+    if (rc < 0) {
+        int e = errno;
+        unlink(tmp);
+        errno = e;
+    }
+    free(tmp);
+    return rc;
+}
+
 char *read_text_file(const char *path, size_t max_bytes)
 {
     size_t len;

@@ -2,7 +2,6 @@
  *
  * Tests that need a layer this machine lacks (bubblewrap, a control group) are not
  * registered: they are listed as skipped, with the reason, and never pass. */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "command.h"
+#include "processes.h"
 #include "unit.h"
 #include "wb_test.h"
 
@@ -224,31 +224,6 @@ START_TEST(the_sandbox_sees_only_its_own_folders)
 }
 END_TEST
 
-/* True when a process whose command line holds marker exists. */
-static bool process_with_argument(const char *marker)
-{
-    DIR *proc = opendir("/proc");
-    struct dirent *e;
-    bool found = false;
-    while (!found && proc && (e = readdir(proc)) != NULL) {
-        if (e->d_name[0] < '0' || e->d_name[0] > '9')
-            continue;
-        char *path = xasprintf("/proc/%s/cmdline", e->d_name);
-        char buf[256] = {0};
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        ssize_t n = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
-        for (ssize_t i = 0; i < n; i++)
-            buf[i] = buf[i] ? buf[i] : ' ';
-        found = n > 0 && strstr(buf, marker) != NULL;
-        if (fd >= 0)
-            close(fd);
-        free(path);
-    }
-    if (proc)
-        closedir(proc);
-    return found;
-}
-
 START_TEST(nothing_outlives_a_sandboxed_command)
 {
     char *dir = unit_tempdir();
@@ -258,7 +233,7 @@ START_TEST(nothing_outlives_a_sandboxed_command)
         run_script(dir, "setsid sleep 1234.5 & (trap '' TERM HUP; sleep 1234.5) & exit 0",
                    &spec, 30, NULL);
     ck_assert(command_succeeded(&o));
-    ck_assert_msg(!process_with_argument("sleep 1234.5"), "a process outlived its sandbox");
+    ck_assert_msg(!process_mentioning("sleep 1234.5"), "a process outlived its sandbox");
     remove_tree(dir);
     free(dir);
 }
@@ -273,13 +248,13 @@ START_TEST(the_process_cap_refuses_forks_and_says_so)
     struct sandbox_spec spec = spec_for(writable, (struct sandbox_limits){.processes = 20});
     char *output = NULL;
     struct command_outcome o = run_script(
-        dir, "i=0; while [ $i -lt 60 ]; do sleep 30 & i=$((i+1)); done 2>/dev/null; exit 0",
+        dir, "i=0; while [ $i -lt 60 ]; do sleep 30.25 & i=$((i+1)); done 2>/dev/null; exit 0",
         &spec, 60, &output);
     ck_assert_msg(o.pids_refused > 0, "no fork was refused: %s", output);
     char *note = command_limits_note(&(struct command){.sandbox = &spec}, &o);
     ck_assert_ptr_nonnull(note);
     ck_assert_ptr_nonnull(strstr(note, "stopped: more than 20 processes and threads"));
-    ck_assert_msg(!process_with_argument("sleep 30"), "the spree outlived its sandbox");
+    ck_assert_msg(!process_mentioning("sleep 30.25"), "the spree outlived its sandbox");
     free(note);
     free(output);
     remove_tree(dir);
@@ -338,15 +313,15 @@ static void check_kill_at(const char *v2, const char *freezer)
     snprintf(name, sizeof name, "unit.%d", (int)getpid());
     ck_assert_msg(cgroup_create(&places, name, 0, 0, &cg, why, sizeof why) == 0, "%s", why);
     pid_t pid = start_in_group(&cg);
-    for (int i = 0; i < 200 && !process_with_argument("sleep 2345.5"); i++)
+    for (int i = 0; i < 200 && !process_mentioning("sleep 2345.5"); i++)
         usleep(10000);
     cgroup_kill_all(&cg);
     int status;
     ck_assert_int_eq(waitpid(pid, &status, 0), pid);
     ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-    for (int i = 0; i < 100 && process_with_argument("sleep 2345.5"); i++)
+    for (int i = 0; i < 100 && process_mentioning("sleep 2345.5"); i++)
         usleep(10000); /* the grandchild is init's to reap */
-    ck_assert_msg(!process_with_argument("sleep 2345.5"), "the escapee survived");
+    ck_assert_msg(!process_mentioning("sleep 2345.5"), "the escapee survived");
     cgroup_destroy(&cg);
     char *dir = path_join(places.kill_parent, name);
     ck_assert_msg(!is_dir(dir), "%s was not removed", dir);
