@@ -78,8 +78,30 @@ run_loop() {
     tmux kill-session -t "$session" 2>/dev/null || true
 }
 
+# Ctrl-C while a grading runs (a test that sleeps for a minute) stops the grading and
+# the watch, not just the grading
+interrupt_grading() {
+    local sub="$work/sub_interrupt"
+    mkdir -p "$sub"
+    cp -r "$root/solutions/01-fork" "$sub/"
+    local file="$sub/01-fork/src/reap.c"
+    tmux new-session -d -s "$session" -x 160 -y 60 \
+        "cd '$root' && bin/grade --submission '$sub' --chapter 01 --watch; echo 'grade ended with status' \$?; read -r _"
+    check "--watch: says it is watching (to be interrupted)" "Watching the student files" 30
+    sed 's/^int reap_ended_children(pid_t \*reaped, size_t max)$/&\n{ sleep(60); return reap_slowly(reaped, max); }\nstatic int reap_slowly(pid_t *reaped, size_t max)/' \
+        "$file" > "$file.new"
+    { printf '#include <unistd.h>\nstatic int reap_slowly(pid_t *reaped, size_t max);\n'; cat "$file.new"; } > "$file"
+    rm -f "$file.new"
+    check "--watch: grades the slow file" "src/reap.c saved: grading 01-fork" 10
+    sleep 2 # the build is done and a test sleeps
+    tmux send-keys -t "$session" C-c
+    check "--watch: Ctrl-C during a grading stops the watch" "grade ended with status" 20
+    tmux kill-session -t "$session" 2>/dev/null || true
+}
+
 run_loop --watch
 run_loop --watch-poll
+interrupt_grading
 
 say "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
