@@ -68,6 +68,12 @@ char *test_input(size_t n)
     return buf;
 }
 
+const char *errno_name(int e)
+{
+    const char *name = e == 0 ? "0" : strerrorname_np(e);
+    return name ? name : "an unknown errno";
+}
+
 int count_children(void)
 {
     return (int)wb_proc_children(getpid(), NULL, 0);
@@ -75,8 +81,8 @@ int count_children(void)
 
 void assert_started(int rc, const struct child *c, const char *what)
 {
-    ck_assert_msg(rc == 0, "child_start(%s) returned %d (%s), expected 0", what, rc,
-                  rc == 0 ? "" : strerror(errno));
+    ck_assert_msg(rc == 0, "child_start(%s) returned %d (errno %s), expected 0", what, rc,
+                  errno_name(rc == 0 ? 0 : errno));
     ck_assert_msg(c->pid > 0 && c->stdin_fd >= 0 && c->stdout_fd >= 0 && c->stderr_fd >= 0,
                   "child_start(%s) returned 0 but filled pid %d, stdin_fd %d, stdout_fd %d, "
                   "stderr_fd %d: expected a pid and three open descriptors", what,

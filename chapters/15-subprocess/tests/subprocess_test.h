@@ -25,6 +25,9 @@ bool is_child_pattern(const char *data, size_t len);
 /* n bytes of test input (not the child's pattern): the caller frees them. */
 char *test_input(size_t n);
 
+/* errno's name ("ENOENT"), or "0". */
+const char *errno_name(int e);
+
 /* How many children the test process has, zombies included. */
 int count_children(void);
 

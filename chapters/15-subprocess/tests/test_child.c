@@ -136,8 +136,7 @@ static void assert_exec_fails(const char *program, int expected, const char *why
     ck_assert_msg(rc == -1 && e == expected,
                   "child_start({\"%s\", ...}) returned %d with errno %s, expected -1 with %s "
                   "(%s): the child sends execvp's errno through the close-on-exec pipe",
-                  program, rc, strerrorname_np(e) ? strerrorname_np(e) : "0",
-                  strerrorname_np(expected), why);
+                  program, rc, errno_name(e), errno_name(expected), why);
     int children = count_children();
     ck_assert_msg(children == 0, "after child_start({\"%s\", ...}) failed, the test process "
                   "still has %d child process(es): reap the child whose exec failed",
@@ -173,13 +172,14 @@ WB_TEST(child_start_with_null_argv_is_einval)
     struct child c;
     errno = 0;
     int rc = child_start(NULL, &c);
-    ck_assert_msg(rc == -1 && errno == EINVAL, "child_start(NULL, &c) returned %d (errno %d), "
-                  "expected -1 with EINVAL", rc, errno);
+    ck_assert_msg(rc == -1 && errno == EINVAL, "child_start(NULL, &c) returned %d (errno %s), "
+                  "expected -1 with EINVAL", rc, errno_name(errno));
     const char *empty[] = {NULL};
     errno = 0;
     rc = child_start(empty, &c);
     ck_assert_msg(rc == -1 && errno == EINVAL, "child_start({NULL}, &c) returned %d (errno "
-                  "%d), expected -1 with EINVAL: there is no program to run", rc, errno);
+                  "%s), expected -1 with EINVAL: there is no program to run", rc,
+                  errno_name(errno));
     ck_assert_msg(count_children() == 0, "child_start with no program started a process");
 }
 
@@ -272,7 +272,7 @@ WB_TEST(child_start_fork_failure_leaves_nothing)
     int e = errno;
     int fds_after = wb_count_fds();
     ck_assert_msg(rc == -1 && e == EAGAIN, "child_start while fork fails with EAGAIN returned "
-                  "%d (errno %d), expected -1 with EAGAIN", rc, e);
+                  "%d (errno %s), expected -1 with EAGAIN", rc, errno_name(e));
     ck_assert_msg(fds_after == fds_before, "child_start failed to fork and left %d "
                   "descriptor(s) open: close the pipes it made", fds_after - fds_before);
 }

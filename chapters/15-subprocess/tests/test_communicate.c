@@ -31,7 +31,7 @@ static int finish(struct child *c, const char *what)
 static void assert_done(int rc, int e, const char *what)
 {
     ck_assert_msg(rc == 0, "child_communicate (%s) returned %d with errno %s, expected 0%s",
-                  what, rc, strerrorname_np(e) ? strerrorname_np(e) : "0",
+                  what, rc, errno_name(e),
                   e == ETIMEDOUT ? ": it was still waiting after 20 s (a deadlock?)" : "");
 }
 
@@ -109,7 +109,7 @@ WB_TEST(communicate_closes_stdin_when_there_is_no_input)
     ck_assert_msg(rc == 0 && out.len == 0,
                   "child_communicate with no input to child_program cat returned %d (errno "
                   "%s) with %zu bytes of output, expected 0 and none: close stdin at once so "
-                  "that cat sees end of file", rc, rc == 0 ? "0" : strerrorname_np(e),
+                  "that cat sees end of file", rc, errno_name(rc == 0 ? 0 : e),
                   out.len);
     free(out.data);
     free(err.data);
@@ -246,7 +246,7 @@ WB_TEST(communicate_times_out_with_what_was_read)
         ck_assert_msg(rc == -1 && e == ETIMEDOUT,
                       "child_communicate(timeout %.1f s) with a child that sleeps 1000 s "
                       "returned %d (errno %s), expected -1 with ETIMEDOUT", timeout, rc,
-                      rc == 0 ? "0" : strerrorname_np(e));
+                      errno_name(rc == 0 ? 0 : e));
         ck_assert_msg(out.len <= 5, "the child wrote 5 bytes, yet out holds %zu", out.len);
         if (out.len == 5)
             break;

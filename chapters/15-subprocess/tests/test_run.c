@@ -13,11 +13,6 @@
 
 #define HANG_GUARD_S 20.0
 
-static const char *errname(int e)
-{
-    return e == 0 ? "0" : strerrorname_np(e) ? strerrorname_np(e) : "?";
-}
-
 static int returncode_of(const char *const *argv, const char *what)
 {
     struct child c;
@@ -29,7 +24,7 @@ static int returncode_of(const char *const *argv, const char *what)
     errno = 0;
     int rc = child_wait(&c, &returncode);
     ck_assert_msg(rc == 0, "child_wait for %s returned %d (errno %s), expected 0", what, rc,
-                  errname(errno));
+                  errno_name(errno));
     char state = wb_proc_state(c.pid);
     ck_assert_msg(state == 0, "after child_wait returned, the child %d of %s still existed "
                   "(state %c): reap it", (int)c.pid, what, state);
@@ -62,7 +57,7 @@ static void run_ok(const char *const *argv, const void *input, size_t len,
     errno = 0;
     int rc = subprocess_run(argv, input, len, HANG_GUARD_S, r);
     ck_assert_msg(rc == 0, "subprocess_run(%s) returned %d (errno %s), expected 0%s", what, rc,
-                  errname(errno), errno == ETIMEDOUT ? ": still waiting after 20 s" : "");
+                  errno_name(errno), errno == ETIMEDOUT ? ": still waiting after 20 s" : "");
 }
 
 WB_TEST(run_returns_code_and_both_outputs)
@@ -132,7 +127,7 @@ WB_TEST(run_times_out_and_kills_the_child)
     int e = errno;
     ck_assert_msg(rc == -1 && e == ETIMEDOUT, "subprocess_run(a child that sleeps 1000 s, "
                   "timeout 0.2 s) returned %d (errno %s), expected -1 with ETIMEDOUT",
-                  rc, errname(e));
+                  rc, errno_name(e));
     ck_assert_msg(r.returncode == -SIGKILL, "after the timeout, returncode was %d, expected "
                   "-9: kill the child with SIGKILL, then wait for it", r.returncode);
     int children = count_children();
@@ -170,7 +165,7 @@ WB_TEST(run_timeout_kills_the_whole_process_group)
         completed_process_free(&r);
         ck_assert_msg(rc == -1 && e == ETIMEDOUT, "subprocess_run(a child whose grandchild "
                       "sleeps, timeout %.1f s) returned %d (errno %s), expected -1 with "
-                      "ETIMEDOUT", timeout, rc, errname(e));
+                      "ETIMEDOUT", timeout, rc, errno_name(e));
     }
     ck_assert_msg(grandchild > 0, "the grandchild's pid never came through stdout");
     /* SIGKILL takes a moment to end a process: wait for it, generously. */
@@ -198,7 +193,7 @@ WB_TEST(run_of_a_missing_program_is_enoent)
     int rc = subprocess_run(argv, "x", 1, HANG_GUARD_S, &r);
     int e = errno;
     ck_assert_msg(rc == -1 && e == ENOENT, "subprocess_run of a missing program returned %d "
-                  "(errno %s), expected -1 with ENOENT", rc, errname(e));
+                  "(errno %s), expected -1 with ENOENT", rc, errno_name(e));
     ck_assert_msg(r.out.len == 0 && r.err.len == 0 && r.out.data == NULL && r.err.data == NULL,
                   "subprocess_run of a missing program left %zu and %zu bytes of output: "
                   "expected an empty result", r.out.len, r.err.len);
