@@ -243,6 +243,7 @@ WB_TEST(child_start_works_when_0_1_2_are_closed)
     close(0);
     close(1);
     close(2);
+    int fds_before = wb_count_fds();
     struct child c;
     assert_started(child_start(argv, &c), &c, "child_program cat, with 0, 1, 2 closed");
     int ends[3] = {c.stdin_fd, c.stdout_fd, c.stderr_fd};
@@ -251,6 +252,10 @@ WB_TEST(child_start_works_when_0_1_2_are_closed)
     char *out = read_to_end(&c.stdout_fd, &n);
     int status = reap_child(c.pid);
     close(c.stderr_fd);
+    int fds_after = wb_count_fds();
+    ck_assert_msg(fds_after == fds_before, "with 0, 1 and 2 closed in the caller, child_start "
+                  "left %d descriptor(s) open besides the three it returned: close the "
+                  "child's ends in the parent, descriptor 0 too", fds_after - fds_before);
     ck_assert_msg(n == 3 && memcmp(out, "abc", 3) == 0 && WIFEXITED(status) &&
                       WEXITSTATUS(status) == 0,
                   "with descriptors 0, 1 and 2 closed in the caller (the parent's ends were "
@@ -275,4 +280,38 @@ WB_TEST(child_start_fork_failure_leaves_nothing)
                   "%d (errno %s), expected -1 with EAGAIN", rc, errno_name(e));
     ck_assert_msg(fds_after == fds_before, "child_start failed to fork and left %d "
                   "descriptor(s) open: close the pipes it made", fds_after - fds_before);
+}
+
+WB_TEST(child_start_retries_after_signals)
+{
+    /* Signals keep interrupting the parent's read of the error pipe (EINTR): the
+     * program starts all the same, and a failed exec still reports its own errno. */
+    const char *argv[] = {child_program(), "exit", "0", NULL};
+    const char *missing[] = {"/no/such/directory/program", NULL};
+    ck_assert_msg(wb_signal_storm_start(0.0002) == 0, "the test could not start its signals");
+    int rc = 0, e = 0, missing_rc = 0, missing_e = 0, started = 0;
+    for (int i = 0; i < 20 && rc == 0; i++) {
+        struct child c;
+        errno = 0;
+        rc = child_start(argv, &c);
+        e = errno;
+        if (rc == 0) {
+            started++;
+            close(c.stdin_fd);
+            close(c.stdout_fd);
+            close(c.stderr_fd);
+            reap_child(c.pid);
+        }
+    }
+    struct child c;
+    errno = 0;
+    missing_rc = child_start(missing, &c);
+    missing_e = errno;
+    long signals = wb_signal_storm_stop();
+    ck_assert_msg(rc == 0, "while signals kept arriving (%ld in all), child_start(child_program "
+                  "exit 0) returned %d with errno %s after %d successful starts: retry read "
+                  "and waitpid when they fail with EINTR", signals, rc, errno_name(e), started);
+    ck_assert_msg(missing_rc == -1 && missing_e == ENOENT, "while signals kept arriving, "
+                  "child_start of a missing program returned %d with errno %s, expected -1 "
+                  "with ENOENT", missing_rc, errno_name(missing_e));
 }

@@ -217,3 +217,17 @@ WB_TEST(run_leaves_no_descriptor_and_no_child)
     ck_assert_msg(wb_count_fds() == fds_before, "after subprocess_run returned, %d "
                   "descriptor(s) more were open than before", wb_count_fds() - fds_before);
 }
+
+WB_TEST(run_waits_for_a_child_that_closed_its_outputs)
+{
+    /* End of file on both outputs does not mean the child has ended: this one closes
+     * them, naps 0.5 s, then exits with status 5. */
+    const char *argv[] = {child_program(), "close", "1", "close", "2", "nap", "exit", "5",
+                          NULL};
+    struct completed_process r;
+    run_ok(argv, NULL, 0, &r, "child_program close 1 close 2 nap exit 5");
+    ck_assert_msg(r.returncode == 5, "a child that closed stdout and stderr, then exited with "
+                  "status 5 gave returncode %d: after end of file, wait for the child; kill "
+                  "it only when communicate failed", r.returncode);
+    completed_process_free(&r);
+}

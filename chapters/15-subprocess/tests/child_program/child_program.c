@@ -16,6 +16,8 @@
  *   fds               writes the numbers of its open descriptors to stdout ("0 1 2\n"),
  *                     leaving out the one it lists them with
  *   sleep             sleeps 1000 s
+ *   nap               sleeps 0.5 s
+ *   close FD          closes descriptor FD
  *   grandchild        forks; the grandchild writes its pid and "\n" to stdout and
  *                     sleeps 1000 s; the child goes on with the next command
  *   args ARG...       writes each remaining ARG followed by "\n" to stdout
@@ -147,10 +149,15 @@ static void list_fds(void)
     sys3(SYS_CLOSE, dir, 0, 0);
 }
 
+static void sleep_for(long seconds, long nanoseconds)
+{
+    long ts[2] = {seconds, nanoseconds};
+    sys3(SYS_NANOSLEEP, (long)ts, 0, 0);
+}
+
 static void sleep_long(void)
 {
-    long ts[2] = {1000, 0};
-    sys3(SYS_NANOSLEEP, (long)ts, 0, 0);
+    sleep_for(1000, 0);
 }
 
 /* Runs the command at argv[0]; returns how many words it used, or 0 when unknown. */
@@ -169,6 +176,10 @@ static int command(char **argv)
         list_fds();
     else if (same(cmd, "sleep"))
         sleep_long();
+    else if (same(cmd, "nap"))
+        sleep_for(0, 500000000);
+    else if (same(cmd, "close") && argv[1])
+        sys3(SYS_CLOSE, number(argv[1]), 0, 0);
     else if (same(cmd, "grandchild")) {
         if (sys3(SYS_FORK, 0, 0, 0) == 0) {
             put_number(1, sys3(SYS_GETPID, 0, 0, 0), '\n');
@@ -184,7 +195,7 @@ static int command(char **argv)
         return i;
     } else
         return 0;
-    return same(cmd, "write") ? 3 : same(cmd, "signal") ? 2 : 1;
+    return same(cmd, "write") ? 3 : same(cmd, "signal") || same(cmd, "close") ? 2 : 1;
 }
 
 static int run(char **argv)
