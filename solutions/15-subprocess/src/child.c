@@ -7,8 +7,8 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
-/* The exit status of a child whose exec failed (the shell's "cannot execute"). The
- * parent never reports it: it reads the errno from the error pipe instead. */
+/* The exit status of a child whose exec failed (127, as a shell gives for a missing
+ * command). The parent never reports it: it reads the errno from the error pipe. */
 enum { EXEC_FAILED = 127 };
 
 static void close_fd(int *fd)
@@ -80,7 +80,9 @@ static int become_std_streams(const struct pipes *p)
 /* In the child: everything up to the exec; returns only on failure. */
 static void exec_child(const char *const argv[], const struct pipes *p)
 {
-    /* its own group: the parent's kill(-pid) then reaches its descendants too */
+    /* its own group: the parent's kill(-pid) then reaches its descendants too. The
+     * parent need not call setpgid as well: child_start returns after the exec, when
+     * the group surely exists. */
     if (setpgid(0, 0) < 0 || become_std_streams(p) < 0)
         return;
     /* close_fds: every descriptor above 2 closes at the exec, the ones the caller
