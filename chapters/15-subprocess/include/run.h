@@ -31,7 +31,8 @@ struct completed_process {
  * Returns -1 with errno set:
  *   ETIMEDOUT  timeout_s passed first: the child's whole process group (the child and
  *              every process it started) was killed with SIGKILL and the child waited
- *              for; result holds what it wrote until then, and returncode -9;
+ *              for; result holds what it wrote until then, and returncode -9 (unless
+ *              the child ended on its own just before the kill);
  *   ENOENT, EACCES, ... the program could not be started (child_start's errors);
  *   others     child_communicate's, after killing and waiting as for ETIMEDOUT.
  * In every case no descriptor is left open and the child is reaped; the caller frees
