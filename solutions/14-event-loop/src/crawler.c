@@ -249,6 +249,21 @@ static void follow_links(struct crawler *c, const char *body)
 
 /* ---- one request ---- */
 
+/* Makes room for more of the reply, keeping a byte for the '\0'; false when out of
+ * memory. */
+static bool reply_room(struct fetch *f)
+{
+    if (f->reply_cap - f->reply_len > 1)
+        return true;
+    size_t cap = f->reply_cap ? 2 * f->reply_cap : 4096;
+    char *grown = realloc(f->reply, cap);
+    if (grown == NULL)
+        return false;
+    f->reply = grown;
+    f->reply_cap = cap;
+    return true;
+}
+
 /* Ends f: stops watching and closes its socket, reports its result, queues its links,
  * frees its slot in the limits and starts what may start now. err 0: the reply is
  * complete. */
@@ -284,21 +299,6 @@ static void on_timer(void *arg)
     struct fetch *f = arg;
     f->timer = NULL; /* it is running: the loop frees it */
     finish(f, f->error != 0 ? f->error : ETIMEDOUT);
-}
-
-/* Makes room for more of the reply, keeping a byte for the '\0'; false when out of
- * memory. */
-static bool reply_room(struct fetch *f)
-{
-    if (f->reply_cap - f->reply_len > 1)
-        return true;
-    size_t cap = f->reply_cap ? 2 * f->reply_cap : 4096;
-    char *grown = realloc(f->reply, cap);
-    if (grown == NULL)
-        return false;
-    f->reply = grown;
-    f->reply_cap = cap;
-    return true;
 }
 
 /* The socket is readable: more of the reply, or its end (the server closed). */
