@@ -12,10 +12,11 @@
 
 #include "wb_test.h"
 
-enum { HOLD_LIMIT_S = 10, SLOW_PIECES = 4, REQUEST_MAX = 512, REPLY_MAX = 4096 };
+enum { HOLD_LIMIT_S = 10, SLOW_PIECES = 4, REQUEST_MAX = 512,
+       REPLY_MAX = BIG_PAGE_FILLER + 4096 };
 #define SLOW_PAUSE_S 0.03
 
-enum conn_state { READING, HELD, SLOW, STALLED, CLOSED };
+enum conn_state { READING, HELD, SENDING, STALLED, CLOSED };
 
 /* A connection being served. */
 struct conn {
@@ -25,9 +26,9 @@ struct conn {
     const struct page *page;
     char request[REQUEST_MAX];
     size_t request_len;
-    char reply[REPLY_MAX]; /* PAGE_SLOW: the reply, sent piece by piece */
+    char reply[REPLY_MAX]; /* the reply, sent piece by piece when slow or large */
     size_t reply_len, reply_sent;
-    double next_piece;     /* PAGE_SLOW: when the next piece is due */
+    double next_piece;     /* SENDING: when to send more */
 };
 
 /* The server child's state (it has only one). */
@@ -162,6 +163,8 @@ static void compose_reply(struct conn *c)
         const char *status = p->kind == PAGE_ERROR ? "500 Internal Server Error" : "200 OK";
         len = (size_t)snprintf(c->reply, size, "HTTP/1.0 %s\r\nContent-Type: text/html\r\n\r\n"
                                "<p>page %d%s</p>\n", status, p->host, p->path);
+        for (int i = 0; p->kind == PAGE_BIG && i < BIG_PAGE_FILLER / 40; i++)
+            len += (size_t)snprintf(c->reply + len, size - len, "%039d\n", i);
         char links[256];
         snprintf(links, sizeof links, "%s", p->links != NULL ? p->links : "");
         char *save;
@@ -196,7 +199,11 @@ static void send_more(struct conn *c)
     if (piece > c->reply_len - c->reply_sent)
         piece = c->reply_len - c->reply_sent;
     ssize_t n = send(c->fd, c->reply + c->reply_sent, piece, MSG_NOSIGNAL);
-    c->reply_sent += n > 0 ? (size_t)n : piece;
+    if (n < 0 && errno == EAGAIN) {
+        c->next_piece = wb_now() + 0.002; /* the socket is full: try again soon */
+        return;
+    }
+    c->reply_sent += n >= 0 ? (size_t)n : c->reply_len; /* an error: the client is gone */
     if (c->reply_sent >= c->reply_len)
         close_conn(c, true);
 }
@@ -212,7 +219,7 @@ static void reply(struct conn *c)
         return;
     }
     compose_reply(c);
-    c->state = SLOW;
+    c->state = SENDING;
     send_more(c);
 }
 
@@ -291,7 +298,7 @@ static int wait_ms(void)
 {
     double until = srv.holding ? srv.hold_deadline : -1;
     for (int i = 0; i < srv.report.n_conns; i++)
-        if (srv.conns[i].state == SLOW && (until < 0 || srv.conns[i].next_piece < until))
+        if (srv.conns[i].state == SENDING && (until < 0 || srv.conns[i].next_piece < until))
             until = srv.conns[i].next_piece;
     if (until < 0)
         return -1;
@@ -303,7 +310,7 @@ static void send_due_pieces(void)
 {
     double now = wb_now();
     for (int i = 0; i < srv.report.n_conns; i++)
-        if (srv.conns[i].state == SLOW && srv.conns[i].next_piece <= now)
+        if (srv.conns[i].state == SENDING && srv.conns[i].next_piece <= now)
             send_more(&srv.conns[i]);
 }
 
@@ -318,7 +325,7 @@ static bool serve_round(int control_fd)
     for (int host = 1; host <= SERVER_HOSTS; host++)
         fds[n++] = (struct pollfd){.fd = srv.listeners[host], .events = POLLIN};
     for (int i = 0; i < srv.report.n_conns; i++)
-        if (srv.conns[i].state != CLOSED && srv.conns[i].state != SLOW) {
+        if (srv.conns[i].state != CLOSED && srv.conns[i].state != SENDING) {
             conn_of[n] = i;
             fds[n++] = (struct pollfd){.fd = srv.conns[i].fd, .events = POLLIN};
         }

@@ -12,12 +12,13 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-enum { SERVER_HOSTS = 3, SERVER_MAX_CONNS = 96, SERVER_PATH_MAX = 32 };
+enum { SERVER_HOSTS = 3, SERVER_MAX_CONNS = 96, SERVER_PATH_MAX = 32, BIG_PAGE_FILLER = 12000 };
 
 /* What the server does with a request for a page. */
 enum page_kind {
     PAGE_OK,      /* 200 with the page's body and links, then closes */
     PAGE_SLOW,    /* the same 200 reply in 4 pieces 30 ms apart, cut mid-line */
+    PAGE_BIG,     /* 200 with BIG_PAGE_FILLER bytes of text before the links */
     PAGE_ERROR,   /* 500 with a body that has links too (not to be followed) */
     PAGE_STALL,   /* never replies; closes once the client has closed */
     PAGE_GARBAGE, /* a reply that is not HTTP, then closes */

@@ -18,7 +18,9 @@ static struct {
         char url[URL_MAX];
         int error, status;
         bool has_body;
-        char body[BODY_MAX];
+        char body[BODY_MAX]; /* its beginning */
+        size_t body_len;
+        char tail[64];       /* its end */
     } r[RESULTS_MAX];
 } got;
 
@@ -31,8 +33,12 @@ static void record_result(const struct crawl_result *result, void *arg)
     got.r[got.n].error = result->error;
     got.r[got.n].status = result->status;
     got.r[got.n].has_body = result->body != NULL;
-    if (result->body != NULL)
-        snprintf(got.r[got.n].body, BODY_MAX, "%.*s", (int)result->body_len, result->body);
+    if (result->body != NULL) {
+        size_t len = result->body_len, tail = len < 63 ? len : 63;
+        snprintf(got.r[got.n].body, BODY_MAX, "%.*s", (int)len, result->body);
+        snprintf(got.r[got.n].tail, 64, "%.*s", (int)tail, result->body + len - tail);
+        got.r[got.n].body_len = len;
+    }
     got.n++;
 }
 
@@ -233,12 +239,17 @@ WB_TEST(crawl_reports_refused_connections)
     static const struct page site[] = {{1, "/a", PAGE_OK, "4/x 1/b"},
                                        {1, "/b", PAGE_OK, NULL}};
     start_server(site, 2, 0);
-    crawl_ok((const char *[]){url(1, "/a"), url(5, "/y")}, 2, roomy);
+    const char *no_path = "http://127.0.0.6:65535"; /* the largest port, an empty path */
+    crawl_ok((const char *[]){url(1, "/a"), url(5, "/y"), no_path}, 3, roomy);
     expect_page(1, "/a");
     expect_page(1, "/b");
-    expect_result(4, "/x", ECONNREFUSED, 0); /* nobody listens on 127.0.0.4 or .5 */
+    expect_result(4, "/x", ECONNREFUSED, 0); /* nobody listens on 127.0.0.4, .5 or .6 */
     expect_result(5, "/y", ECONNREFUSED, 0);
-    expect_results(4);
+    int i = -1, count = results_for(no_path, &i);
+    ck_assert_msg(count == 1 && got.r[i].error == ECONNREFUSED, "%s is a valid URL nobody "
+                  "listens to: expected one result with ECONNREFUSED, got %d (the last with "
+                  "error %s)", no_path, count, count ? strerror(got.r[i].error) : "none");
+    expect_results(5);
 }
 
 WB_TEST(crawl_reports_statuses_and_follows_links_of_200_only)
@@ -282,17 +293,24 @@ WB_TEST(crawl_times_out_a_stalled_response)
                   "pipe ends), %d after", fds_before, wb_count_fds() + 2);
 }
 
-WB_TEST(crawl_reads_slow_responses_in_pieces)
+WB_TEST(crawl_reads_slow_and_large_responses)
 {
-    static const struct page site[] = {{1, "/slow", PAGE_SLOW, "1/a 2/b"},
+    static const struct page site[] = {{1, "/slow", PAGE_SLOW, "1/a 2/b 1/big"},
                                        {1, "/a", PAGE_OK, NULL},
-                                       {2, "/b", PAGE_SLOW, NULL}};
-    start_server(site, 3, 0);
+                                       {2, "/b", PAGE_SLOW, NULL},
+                                       {1, "/big", PAGE_BIG, "2/c"},
+                                       {2, "/c", PAGE_OK, NULL}};
+    start_server(site, 5, 0);
     crawl_ok((const char *[]){url(1, "/slow")}, 1, roomy);
-    expect_page(1, "/slow");
-    expect_page(1, "/a");
-    expect_page(2, "/b");
-    expect_results(3);
+    for (int i = 0; i < 5; i++)
+        expect_page(site[i].host, site[i].path);
+    expect_results(5);
+    int i = -1;
+    results_for(url(1, "/big"), &i);
+    ck_assert_msg(got.r[i].body_len > BIG_PAGE_FILLER && strstr(got.r[i].tail, "/c\">link</a>"),
+                  "the body of a %d-byte page: reported %zu bytes ending in \"%s\"; expected "
+                  "all of it, up to its last link (to /c)", BIG_PAGE_FILLER, got.r[i].body_len,
+                  got.r[i].tail);
 }
 
 WB_TEST(crawl_reports_replies_that_are_not_http)

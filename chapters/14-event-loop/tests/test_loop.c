@@ -138,6 +138,42 @@ WB_TEST(callback_scheduled_by_a_callback_runs_after_those_queued)
     loop_free(loop);
 }
 
+/* A callback that writes to a pipe watched by a reader, and schedules another. */
+static struct {
+    struct loop *loop;
+    int pipe[2];
+} next_round;
+
+static void drain_and_log(void *arg)
+{
+    char c;
+    ck_assert_msg(read(next_round.pipe[0], &c, 1) == 1, "the reader of a readable pipe could "
+                  "not read its byte");
+    loop_remove_reader(next_round.loop, next_round.pipe[0]);
+    log_tag(arg);
+}
+
+static void write_and_schedule_3(void *arg)
+{
+    log_tag(arg);
+    ck_assert_msg(write(next_round.pipe[1], "x", 1) == 1, "write to a pipe failed");
+    soon(next_round.loop, log_tag, TAG(3));
+}
+
+WB_TEST(callback_scheduled_by_a_callback_runs_after_the_next_poll)
+{
+    struct loop *loop = next_round.loop = new_loop();
+    wb_pipe(next_round.pipe);
+    add_reader(loop, next_round.pipe[0], drain_and_log, TAG(2));
+    soon(loop, write_and_schedule_3, TAG(1));
+    run(loop, "where callback 1 makes a pipe readable and schedules callback 3");
+    expect_ran((int[]){1, 2, 3}, 3, "1 (which writes to the pipe of reader 2 and schedules 3): "
+               "3 waits for the next round, whose epoll_wait finds reader 2 first");
+    loop_free(loop);
+    close(next_round.pipe[0]);
+    close(next_round.pipe[1]);
+}
+
 /* A callback that schedules itself again and again, until the reader stops it. */
 static struct {
     int pipe[2];
@@ -512,6 +548,27 @@ WB_TEST(add_reader_checks_its_arguments)
                   "loop_call_soon with a NULL callback: expected NULL with EINVAL (errno %s)",
                   strerror(errno));
     run(io.loop, "after registrations that all failed"); /* nothing is watched */
+    io_teardown();
+}
+
+WB_TEST(descriptor_0_is_a_descriptor_like_any_other)
+{
+    close(0); /* the test's standard input: 0 is now the lowest free descriptor */
+    struct loop *loop = new_loop();
+    ck_assert_msg(fcntl(0, F_GETFD) != -1, "with descriptor 0 free, loop_new's epoll "
+                  "descriptor should be 0: 0 is a valid descriptor, only -1 means failure");
+    loop_free(loop);
+    memset(&io, 0, sizeof io);
+    wb_pipe(io.fds); /* before the loop, so that the pipe gets 0 */
+    io.loop = new_loop();
+    ck_assert_msg(io.fds[0] == 0, "the pipe's read end should be the lowest free descriptor, "
+                  "0; it is %d", io.fds[0]);
+    add_reader(io.loop, io.fds[0], read_pipe, NULL);
+    later(io.loop, 0.01, write_hello, NULL);
+    later(io.loop, 0.02, close_write_end, NULL);
+    run(io.loop, "with a reader on descriptor 0");
+    ck_assert_msg(strcmp(io.got, "hello") == 0, "a reader on descriptor 0 read \"%s\", "
+                  "expected \"hello\": 0 is a valid descriptor", io.got);
     io_teardown();
 }
 

@@ -64,35 +64,22 @@ static void pump(struct crawler *c);
 
 /* ---- URLs, requests, replies (given) ---- */
 
-/* Parses url[0..len) as http://A.B.C.D:PORT/path: 0 with addr and *path_at (where the
- * path starts, len when it is empty), or -1. */
-static int parse_url(const char *url, size_t len, struct sockaddr_in *addr, size_t *path_at)
+/* Parses url as http://A.B.C.D:PORT/path (the path may be empty): 0 with addr and
+ * *path_at (where the path starts), or -1. */
+static int parse_url(const char *url, struct sockaddr_in *addr, size_t *path_at)
 {
-    static const char scheme[] = "http://";
-    size_t at = strlen(scheme);
-    if (len <= at || strncmp(url, scheme, at) != 0)
-        return -1;
     char host[INET_ADDRSTRLEN];
-    size_t host_len = 0;
-    while (at + host_len < len && url[at + host_len] != ':' && host_len < sizeof host - 1)
-        host_len++;
-    memcpy(host, url + at, host_len);
-    host[host_len] = '\0';
-    at += host_len;
-    if (at >= len || url[at] != ':')
-        return -1;
-    long port = 0;
-    size_t digits = 0;
-    for (at++; at < len && url[at] >= '0' && url[at] <= '9' && digits < 6; at++, digits++)
-        port = port * 10 + (url[at] - '0');
-    if (digits == 0 || port < 1 || port > 65535 || (at < len && url[at] != '/'))
+    unsigned port;
+    int end = 0;
+    if (sscanf(url, "http://%15[0-9.]:%5u%n", host, &port, &end) != 2 || port == 0 ||
+        port > 65535 || (url[end] != '\0' && url[end] != '/'))
         return -1;
     memset(addr, 0, sizeof *addr);
     addr->sin_family = AF_INET;
     addr->sin_port = htons((unsigned short)port);
     if (inet_pton(AF_INET, host, &addr->sin_addr) != 1)
         return -1;
-    *path_at = at;
+    *path_at = (size_t)end;
     return 0;
 }
 
@@ -115,8 +102,8 @@ static int parse_reply(char *reply, size_t len, struct crawl_result *result)
 {
     reply[len] = '\0';
     char *end_of_headers = strstr(reply, "\r\n\r\n");
-    if (len < 12 || strncmp(reply, "HTTP/1.", 7) != 0 || reply[8] != ' ' ||
-        end_of_headers == NULL)
+    /* reply ends with '\0': each test below stops there on a short reply. */
+    if (strncmp(reply, "HTTP/1.", 7) != 0 || reply[8] != ' ' || end_of_headers == NULL)
         return -1;
     int status = 0;
     for (int i = 9; i < 12; i++) {
@@ -199,28 +186,35 @@ static bool seen(const struct crawler *c, const char *url, size_t len)
  * not a URL of the form http://A.B.C.D:PORT/path. 0, or -1 when out of memory. */
 static int enqueue_url(struct crawler *c, const char *url, size_t len)
 {
+    if (seen(c, url, len))
+        return 0;
+    char *copy = strndup(url, len);
     struct sockaddr_in addr;
     size_t path_at;
-    if (seen(c, url, len) || parse_url(url, len, &addr, &path_at) < 0)
+    if (copy == NULL)
+        return -1;
+    if (parse_url(copy, &addr, &path_at) < 0) {
+        free(copy);
         return 0;
+    }
     if (c->n_seen == c->seen_cap) {
         size_t cap = c->seen_cap ? 2 * c->seen_cap : 16;
         char **grown = realloc(c->seen, cap * sizeof *grown);
-        if (grown == NULL)
+        if (grown == NULL) {
+            free(copy);
             return -1;
+        }
         c->seen = grown;
         c->seen_cap = cap;
     }
+    c->seen[c->n_seen++] = copy; /* freed with the crawler from now on */
     struct fetch *f = calloc(1, sizeof *f);
-    char *copy = strndup(url, len);
     struct host *h = host_for(c, addr.sin_addr);
-    if (f == NULL || copy == NULL || h == NULL ||
+    if (f == NULL || h == NULL ||
         (f->request = request_for(copy, path_at, &f->request_len)) == NULL) {
         free(f);
-        free(copy);
         return -1;
     }
-    c->seen[c->n_seen++] = copy;
     f->crawler = c;
     f->url = copy;
     f->addr = addr;
@@ -466,8 +460,7 @@ int crawl(const char *const *start_urls, size_t n, const struct crawl_limits *li
     size_t path_at;
     bool valid = limits_valid(limits) && on_result != NULL && (start_urls != NULL || n == 0);
     for (size_t i = 0; valid && i < n; i++)
-        valid = start_urls[i] != NULL &&
-                parse_url(start_urls[i], strlen(start_urls[i]), &addr, &path_at) == 0;
+        valid = start_urls[i] != NULL && parse_url(start_urls[i], &addr, &path_at) == 0;
     if (!valid) {
         errno = EINVAL;
         return -1;
