@@ -169,9 +169,13 @@ static void compose_reply(struct conn *c)
         snprintf(links, sizeof links, "%s", p->links != NULL ? p->links : "");
         char *save;
         for (char *w = strtok_r(links, " ", &save); w; w = strtok_r(NULL, " ", &save))
-            len += (size_t)snprintf(c->reply + len, size - len,
-                                    "<a href=\"http://127.0.0.%c:%d%s\">link</a>\n", w[0],
-                                    srv.port, w + 1);
+            if (w[0] >= '1' && w[0] <= '9')
+                len += (size_t)snprintf(c->reply + len, size - len,
+                                        "<a href=\"http://127.0.0.%c:%d%s\">link</a>\n",
+                                        w[0], srv.port, w + 1);
+            else /* a link that is no URL the crawler follows, as it is */
+                len += (size_t)snprintf(c->reply + len, size - len,
+                                        "<a href=\"%s\">other</a>\n", w);
     }
     c->reply_len = len < size ? len : size - 1;
     c->reply_sent = 0;

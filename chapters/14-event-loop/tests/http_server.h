@@ -27,7 +27,8 @@ enum page_kind {
 
 /* A page of the site. Its body names it ("page H/path") and links, for each word "H/p"
  * of links, to href="http://127.0.0.H:PORT/p" (H from 1 to 9: 4 to 9 are served by
- * nobody, so connecting there is refused). A path that no page has gets a 404. */
+ * nobody, so connecting there is refused); a word that does not start with a digit is
+ * the link itself (href="/relative"). A path that no page has gets a 404. */
 struct page {
     int host; /* 1 to SERVER_HOSTS */
     const char *path;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -570,6 +571,33 @@ WB_TEST(descriptor_0_is_a_descriptor_like_any_other)
     ck_assert_msg(strcmp(io.got, "hello") == 0, "a reader on descriptor 0 read \"%s\", "
                   "expected \"hello\": 0 is a valid descriptor", io.got);
     io_teardown();
+}
+
+WB_TEST(loop_new_without_a_free_descriptor_is_emfile)
+{
+    int fds[2];
+    wb_pipe(fds); /* the two lowest free descriptors */
+    int lowest = fds[0] < fds[1] ? fds[0] : fds[1];
+    close(fds[0]);
+    close(fds[1]);
+    struct rlimit old, low;
+    ck_assert_msg(getrlimit(RLIMIT_NOFILE, &old) == 0, "getrlimit failed: %s", strerror(errno));
+    low = (struct rlimit){(rlim_t)lowest, old.rlim_max}; /* every allowed number is taken */
+    ck_assert_msg(setrlimit(RLIMIT_NOFILE, &low) == 0, "setrlimit failed: %s", strerror(errno));
+    errno = 0;
+    struct loop *loop = loop_new();
+    int err = errno;
+    setrlimit(RLIMIT_NOFILE, &old);
+    if (loop != NULL)
+        loop_free(loop);
+    ck_assert_msg(loop == NULL && err == EMFILE, "loop_new with no descriptor free: expected "
+                  "NULL with EMFILE (from epoll_create1), got %s (errno %s)",
+                  loop ? "a loop" : "NULL", strerror(err));
+    loop = new_loop(); /* with descriptors free again, a loop works */
+    soon(loop, log_tag, TAG(1));
+    run(loop, "of a loop made after a loop_new that failed");
+    expect_ran((int[]){1}, 1, "call_soon 1 on a loop made once descriptors were free");
+    loop_free(loop);
 }
 
 WB_TEST(free_releases_the_descriptor_and_what_is_scheduled)
