@@ -6,7 +6,7 @@
  * two threads without a GIL and in two processes. Prints the wall time and the CPU time
  * of each run. An illustration of the lesson: the grade never looks at time.
  *
- *   bench [STEPS [INTERVAL [WAIT_SECONDS]]]     defaults: 10 1 0.5 */
+ *   bench [STEPS [INTERVAL [WAIT_SECONDS]]]     defaults: 40 1 0.5 */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,7 +96,7 @@ static void run(enum model m, const struct job *job, long interval, long *switch
 
 int main(int argc, char **argv)
 {
-    long steps = argc > 1 ? atol(argv[1]) : 10;
+    long steps = argc > 1 ? atol(argv[1]) : 40;
     long interval = argc > 2 ? atol(argv[2]) : 1;
     if (argc > 3)
         wait_seconds = atof(argv[3]);
