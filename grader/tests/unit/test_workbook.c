@@ -449,7 +449,8 @@ END_TEST
 static const char *const chapters_with_worded_assertions[] = {
     "01-fork", "02-process", "03-queue", "04-pipe", "05-shared-memory", "06-process-locks",
     "07-process-pool", "08-threads", "09-thread-sync", "10-thread-queues",
-    "11-producer-consumer", "12-thread-pool", "14-event-loop", "15-subprocess", NULL};
+    "11-producer-consumer", "12-thread-pool", "13-choosing-a-model", "14-event-loop",
+    "15-subprocess", NULL};
 
 /* Blanks out, in place, comments, string literals and character literals (newlines
  * stay, so line numbers do): what is left is code. */
