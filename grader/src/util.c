@@ -306,8 +306,6 @@ char *workfile_read(const char *path, size_t max_bytes, size_t *len)
     return text;
 }
 
-/* Work-folder files (logs, listings, student sources) are read the way workfile_open
- * allows: never through a link, never waiting on a FIFO; a large file is cut. */
 int write_file_atomically(const char *path, const char *text)
 {
     char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
@@ -329,6 +327,8 @@ int write_file_atomically(const char *path, const char *text)
     return rc;
 }
 
+/* Work-folder files (logs, listings, student sources) are read the way workfile_open
+ * allows: never through a link, never waiting on a FIFO; a large file is cut. */
 char *read_text_file(const char *path, size_t max_bytes)
 {
     size_t len;
